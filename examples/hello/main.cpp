@@ -1,0 +1,24 @@
+// hello: one coroutine actor that greets, sleeps without blocking its worker, and ends.
+#include <future>
+#include <iostream>
+
+#include <troupe/troupe.hpp>
+
+using namespace std::chrono_literals;
+
+int main(int argc, char** argv) {
+  troupe::node_config cfg{"hello", "One coroutine actor: greets, naps 10 ms, greets again."};
+  std::string who = "world";
+  cfg.option(who, "who", "whom to greet");
+  return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
+    auto done = std::make_shared<std::promise<void>>();
+    troupe::spawn(n, {.name = "greeter"}, [who, done](troupe::context& self) -> troupe::task<> {
+      std::cout << "hello, " << who << " (from actor " << self.id() << ")\n";
+      co_await troupe::sleep(self, 10ms);
+      std::cout << "goodbye, " << who << "\n";
+      done->set_value();
+    });
+    done->get_future().wait();
+    return 0;
+  });
+}

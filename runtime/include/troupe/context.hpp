@@ -1,0 +1,191 @@
+/// @file
+/// `troupe::context`: a troupe actor, the `self` that coroutines and handlers receive.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/mailbox_element.hpp>
+#include <caf/message.hpp>
+
+#include <troupe/assert.hpp>
+#include <troupe/detail/actor_record.hpp>
+#include <troupe/result.hpp>
+#include <troupe/task.hpp>
+
+namespace troupe {
+
+/// The message a finished timer or kernel sends its actor to resume the awaiting frame.
+using resume_atom = caf::atom_constant<caf::atom("t_resume")>;
+
+/// How long an await may take; `infinite` never times out.
+using duration = std::chrono::nanoseconds;
+
+/// A duration that never expires.
+inline constexpr duration infinite = duration::max();
+
+namespace detail {
+
+/// Bookkeeping of one suspended await, addressed by a token that stays unique for the actor's
+/// life, so that a late timer or reply for a finished await is recognised and ignored.
+struct pending_await {
+  std::uint64_t token = 0;
+  std::coroutine_handle<> frame;
+  /// For receives: whether a message matches, set by the receive awaiter.
+  bool (*matches)(const caf::message&) = nullptr;
+  caf::message payload;
+  caf::error failure;
+  bool timed_out = false;
+};
+
+class spawn_access;
+struct root_access;
+
+} // namespace detail
+
+/// A troupe actor: a CAF event-based actor whose coroutines always resume inside it.
+///
+/// Coroutines get a `context&` as `self`; its awaitables (`request`, `receive`, `sleep`,
+/// `parallel_for`) suspend the coroutine without blocking the worker thread, and whatever
+/// completes them delivers the continuation back to this actor (Decision 3 of DESIGN.md).
+class context : public caf::event_based_actor {
+public:
+  using super = caf::event_based_actor;
+
+  context(caf::actor_config& cfg, detail::actor_record_ptr record);
+
+  ~context() override;
+
+  // -- identity ---------------------------------------------------------------------------
+
+  /// This actor as a handle to send to or store.
+  [[nodiscard]] caf::actor handle() noexcept;
+
+  /// The name given at spawn (or "actor-<id>"); also what CAF's logs show.
+  const char* name() const override {
+    return record_->name.c_str();
+  }
+
+  /// The actor that spawned this one; invalid when spawned from the node or when it ended.
+  [[nodiscard]] caf::actor parent() const noexcept {
+    return caf::actor_cast<caf::actor>(parent_);
+  }
+
+  /// The sender of the message most recently delivered by `receive`.
+  [[nodiscard]] const caf::strong_actor_ptr& last_sender() const noexcept {
+    return last_sender_;
+  }
+
+  // -- messaging --------------------------------------------------------------------------
+
+  /// Sends `xs...` to `dest` asynchronously. Throws `troupe::bad_result_access` (the actor's
+  /// exit reason if uncaught) when `dest` is remote and an element type is not registered.
+  template <class Dest, class... Ts>
+  void send(const Dest& dest, Ts&&... xs) {
+    auto msg = caf::make_message(std::forward<Ts>(xs)...);
+    check_portable(caf::actor_cast<caf::strong_actor_ptr>(dest), msg).value();
+    detail::bump(record_->sent);
+    super::send(dest, std::move(msg));
+  }
+
+  // -- coroutine machinery (used by troupe's awaiters and spawn functions) ------------------
+
+  /// Starts `t` as a root coroutine owned by this actor; `done` runs when it finishes, with
+  /// the exception it threw, if any. Ending the actor destroys roots that are still suspended.
+  void start_root(task<void> t, std::function<void(std::exception_ptr)> done);
+
+  /// Registers a new await and returns its token.
+  std::uint64_t begin_await(std::coroutine_handle<> frame);
+
+  /// Describes the await for introspection (cheap no-op when introspection is off).
+  void describe_await(std::uint64_t token, await_info info,
+                      std::shared_ptr<const detail::kernel_state> kernel = nullptr);
+
+  /// The pending await for `token`, or nullptr if it finished already.
+  detail::pending_await* find_await(std::uint64_t token) noexcept;
+
+  /// Forgets the await (after its awaiter took the result).
+  void end_await(std::uint64_t token) noexcept;
+
+  /// Resumes the frame waiting on `token`, inside this actor; ignores stale tokens.
+  void resume_await(std::uint64_t token);
+
+  /// Schedules `resume_atom, token` to this actor after `d`.
+  void resume_after(duration d, std::uint64_t token);
+
+  /// Returns an error value when `msg` cannot go to `dest` (remote with unregistered types).
+  result<void> check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg);
+
+  /// Converts a CAF error into troupe's, naming `what` was awaited.
+  troupe::error convert(const caf::error& err, const std::string& what) const;
+
+  /// The introspection record of this actor.
+  [[nodiscard]] const detail::actor_record& record() const noexcept {
+    return *record_;
+  }
+
+  /// Counts a message sent on this actor's behalf outside `send` (e.g. a reply).
+  void count_sent() noexcept {
+    detail::bump(record_->sent);
+  }
+
+  /// The introspection switch of this actor's node.
+  [[nodiscard]] bool introspecting() const noexcept {
+    return introspect_;
+  }
+
+  // -- CAF overrides ------------------------------------------------------------------------
+
+  void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override;
+
+  caf::invoke_message_result consume(caf::mailbox_element& x) override;
+
+  void on_exit() override;
+
+protected:
+  /// Wraps the user's behavior with the internal resume handler and selective receive.
+  caf::behavior finish_behavior(caf::behavior user);
+
+  /// Marks this thread as the one inside the actor for the guard's lifetime.
+  class inside_guard {
+  public:
+    explicit inside_guard(context& self);
+    ~inside_guard();
+    inside_guard(const inside_guard&) = delete;
+    inside_guard& operator=(const inside_guard&) = delete;
+
+  private:
+    context* self_;
+    bool owner_;
+    std::uint64_t start_;
+  };
+
+private:
+  friend class detail::spawn_access;
+  friend struct detail::root_access;
+
+  caf::result<caf::message> on_unmatched(caf::message_view& xs);
+
+  void destroy_roots() noexcept;
+
+  detail::actor_record_ptr record_;
+  caf::actor_addr parent_;
+  caf::strong_actor_ptr last_sender_;
+  bool introspect_;
+  std::atomic<std::thread::id> inside_{};
+  std::uint64_t next_token_ = 1;
+  std::vector<detail::pending_await> pending_;
+  std::vector<std::coroutine_handle<>> roots_;
+};
+
+} // namespace troupe

@@ -1,0 +1,125 @@
+/// @file
+/// `troupe::node`: one process of a simulation — its actor system, pool, network and monitor.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/node_id.hpp>
+
+#include <troupe/endpoint.hpp>
+#include <troupe/node_config.hpp>
+#include <troupe/result.hpp>
+#include <troupe/snapshot.hpp>
+#include <troupe/spawn.hpp>
+
+namespace troupe {
+
+/// A remote node this node joined: its id and the actor that spawns troupe actors there.
+struct peer {
+  caf::node_id id;
+  caf::actor spawner;
+};
+
+/// A factory for actors spawned by name (locally or from another node).
+using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&)>;
+
+/// One process of a simulation: owns the CAF actor system (one work-stealing pool, one worker
+/// per core by default), its listening port or joined peer, and the live-actor registry.
+///
+/// Destroying the node ends every troupe actor still alive (suspended coroutines included),
+/// closes its ports and joins the workers: when `main` returns, nothing hangs.
+class node {
+public:
+  /// Starts a node from `cfg` after `cfg.parse_args` (or with its defaults). With `listen`
+  /// set, prints `listening on HOST:PORT` (the bound port) as a line to stdout first.
+  static result<node> start(node_config& cfg);
+
+  /// Parses `argv` into `cfg`, then starts the node.
+  static result<node> start(node_config& cfg, int argc, const char* const* argv);
+
+  node(node&&) noexcept;
+  node& operator=(node&&) noexcept;
+  ~node();
+
+  /// The CAF actor system.
+  [[nodiscard]] caf::actor_system& system() const noexcept;
+
+  /// The configuration the node started with.
+  [[nodiscard]] const node_config& config() const noexcept;
+
+  /// The number of worker threads.
+  [[nodiscard]] std::size_t threads() const noexcept;
+
+  /// The thread ids of the workers (for checks that work stays on the pool).
+  [[nodiscard]] std::vector<std::thread::id> worker_threads() const;
+
+  /// The address this node listens on (with the bound port), if any.
+  [[nodiscard]] std::optional<endpoint> listening() const;
+
+  /// The peer joined with `--join`, if any.
+  [[nodiscard]] const std::optional<peer>& joined() const noexcept;
+
+  /// Connects to a node listening at `where`, retrying until `timeout`.
+  result<peer> join(const endpoint& where, std::chrono::milliseconds timeout);
+
+  /// Registers `factory` under `type`, so that `spawn_remote(type)` from other nodes and
+  /// `spawn_named(type)` here can start it. Register on every node, before joining.
+  void add_actor_type(std::string type, actor_factory factory);
+
+  /// Spawns an actor registered with `add_actor_type` here.
+  result<caf::actor> spawn_named(const std::string& type, caf::message args);
+
+  /// Spawns an actor registered as `type` on `where`; blocks the calling (non-actor) thread.
+  result<caf::actor> spawn_remote(const peer& where, const std::string& type, caf::message args,
+                                  std::chrono::milliseconds timeout);
+
+  /// Every live troupe actor now.
+  [[nodiscard]] troupe::snapshot snapshot() const;
+
+  /// Ends every live troupe actor and waits until they are gone.
+  void shutdown();
+
+private:
+  explicit node(std::unique_ptr<detail::node_state> state);
+
+  std::unique_ptr<detail::node_state> state_;
+};
+
+/// Spawns `fn(self, args...)` on `n` (see `spawn(caf::actor_system&, ...)`).
+template <class F, class... Args>
+caf::actor spawn(node& n, spawn_options opts, F fn, Args... args) {
+  return spawn(n.system(), std::move(opts), std::move(fn), std::move(args)...);
+}
+
+template <class F, class... Args>
+  requires std::invocable<F&, context&, Args&...>
+caf::actor spawn(node& n, F fn, Args... args) {
+  return spawn(n.system(), spawn_options{}, std::move(fn), std::move(args)...);
+}
+
+/// Makes an `actor_factory` that spawns `fn(self, args...)` with `Args` taken from the message.
+template <class... Args, class F>
+actor_factory make_factory(F fn, std::string type = {}) {
+  return [fn = std::move(fn), type = std::move(type)](caf::actor_system& sys,
+                                                      caf::message& msg) -> caf::actor {
+    if (!msg.match_elements<Args...>())
+      return {};
+    return [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      return spawn(sys, spawn_options{.name = {}, .type = type}, fn,
+                   msg.get_as<Args>(Is)...);
+    }(std::index_sequence_for<Args...>{});
+  };
+}
+
+/// The usual `main`: parses options (printing `--help`), starts a node, runs `body`, and
+/// turns errors into one line on stderr (`program: message`) and exit code 2.
+int run(node_config& cfg, int argc, const char* const* argv, std::function<int(node&)> body);
+
+} // namespace troupe

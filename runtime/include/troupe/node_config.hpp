@@ -1,0 +1,81 @@
+/// @file
+/// `troupe::node_config`: a node's options, from the command line and a config file.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+
+#include <troupe/endpoint.hpp>
+#include <troupe/result.hpp>
+
+namespace troupe {
+
+class node;
+
+namespace detail {
+class node_state;
+}
+
+/// A node's configuration: troupe's options, the program's own options, and CAF's keys.
+///
+/// Command-line flags take `--key value` or `--key=value`. Troupe's flags: `--threads N`
+/// (workers, default one per core), `--listen HOST:PORT` (port 0 picks a free one),
+/// `--join HOST:PORT`, `--join-timeout SECONDS` (default 10), `--config FILE` (CAF's INI
+/// format), `--introspection BOOL` (default true), `--latency-mode BOOL` (idle workers spin
+/// instead of sleeping: lower latency, busy cores). Any CAF key works too, e.g.
+/// `--middleman.heartbeat-interval=500ms`.
+///
+/// ```cpp
+/// troupe::node_config cfg{"pingpong", "plays ping-pong between two actors"};
+/// int rounds = 10000;
+/// cfg.option(rounds, "rounds", "round trips to play");
+/// cfg.add_message_type<my_msg>("my_msg");
+/// return troupe::run(cfg, argc, argv, [&](troupe::node& n) { ... return 0; });
+/// ```
+class node_config : public caf::actor_system_config {
+public:
+  explicit node_config(std::string program = "troupe", std::string description = "");
+
+  ~node_config() override;
+
+  /// Adds the program's own option `--name`, stored into `storage` when parsed.
+  template <class T>
+  node_config& option(T& storage, const char* name, const char* description) {
+    opt_group{custom_options_, "global"}.add(storage, name, description);
+    return *this;
+  }
+
+  /// Parses `argv` (and the `--config` file): fills the fields below or returns an error
+  /// naming the flag. `--help` returns `errc::help_requested` with the help text.
+  result<void> parse_args(int argc, const char* const* argv);
+
+  /// The help text listing every option.
+  [[nodiscard]] std::string help_text() const;
+
+  std::string program;
+  std::string description;
+  /// Worker threads; 0 until parsed means one per core.
+  std::size_t threads = 0;
+  std::optional<endpoint> listen;
+  std::optional<endpoint> join;
+  double join_timeout_s = 10.0;
+  std::string config_file;
+  bool introspection = true;
+  bool latency_mode = false;
+
+  /// Runtime state of the node using this config (set by `troupe::node`).
+  detail::node_state* state = nullptr;
+
+private:
+  friend class node;
+
+  void apply_scheduler_settings();
+
+  bool middleman_loaded_ = false;
+};
+
+} // namespace troupe

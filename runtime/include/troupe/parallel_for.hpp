@@ -1,0 +1,148 @@
+/// @file
+/// `troupe::parallel_for`: split an index range into chunks that run on the node's workers.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/mailbox_element.hpp>
+
+#include <troupe/context.hpp>
+#include <troupe/detail/kernel.hpp>
+
+namespace troupe {
+
+/// How to split a `parallel_for`: the kernel's name for introspection, and the chunk count
+/// (0: a default that gives each worker several chunks to balance load).
+struct kernel_options {
+  const char* name = "parallel_for";
+  std::size_t chunks = 0;
+};
+
+namespace detail {
+
+/// Calls `f(begin, end)` on each chunk when `f` takes a range, else `f(i)` for each index.
+template <class F>
+void run_body(F& f, std::size_t begin, std::size_t end) {
+  if constexpr (std::invocable<F&, std::size_t, std::size_t>) {
+    f(begin, end);
+  } else {
+    static_assert(std::invocable<F&, std::size_t>,
+                  "parallel_for needs f(std::size_t i) or f(std::size_t begin, std::size_t end)");
+    for (auto i = begin; i < end; ++i)
+      f(i);
+  }
+}
+
+/// A kernel awaited by an actor: the last chunk sends the actor `resume_atom, token`.
+template <class F>
+class actor_kernel final : public kernel_state {
+public:
+  actor_kernel(const char* name, std::size_t first, std::size_t last, std::size_t chunks, F f,
+               caf::strong_actor_ptr owner, std::uint64_t token)
+    : kernel_state(name, first, last, chunks),
+      f_(std::move(f)),
+      owner_(std::move(owner)),
+      token_(token) {
+  }
+
+  void on_complete(caf::execution_unit* eu) noexcept override {
+    // Enqueueing with the finishing worker as context keeps the owner on this (warm) worker.
+    owner_->enqueue(nullptr, caf::make_message_id(),
+                    caf::make_message(resume_atom::value, token_), eu);
+  }
+
+protected:
+  void run(std::size_t begin, std::size_t end) override {
+    run_body(f_, begin, end);
+  }
+
+private:
+  F f_;
+  caf::strong_actor_ptr owner_;
+  std::uint64_t token_;
+};
+
+/// Awaits a kernel started on the node's workers; destroying the awaiting frame cancels it
+/// and waits for running chunks, so chunk bodies may capture references into the frame.
+template <class F>
+class parallel_for_awaiter {
+public:
+  parallel_for_awaiter(context& self, std::size_t first, std::size_t last, F f,
+                       kernel_options opts)
+    : self_(&self), first_(first), last_(last), f_(std::move(f)), opts_(opts) {
+  }
+
+  parallel_for_awaiter(parallel_for_awaiter&&) noexcept = default;
+
+  ~parallel_for_awaiter() {
+    if (state_ && !state_->finished())
+      state_->cancel_and_wait();
+  }
+
+  bool await_ready() const noexcept {
+    return first_ >= last_;
+  }
+
+  void await_suspend(std::coroutine_handle<> frame) {
+    auto& sys = self_->home_system();
+    auto workers = worker_count(sys);
+    auto chunks = opts_.chunks != 0 ? std::min(opts_.chunks, last_ - first_)
+                                    : default_chunks(last_ - first_, workers);
+    token_ = self_->begin_await(frame);
+    state_ = std::make_shared<actor_kernel<F>>(opts_.name, first_, last_, chunks, std::move(f_),
+                                               self_->ctrl(), token_);
+    if (self_->introspecting()) {
+      await_info info;
+      info.what = await_info::kind::kernel;
+      info.kernel = opts_.name;
+      info.chunks_total = chunks;
+      self_->describe_await(token_, std::move(info), state_);
+    }
+    launch_kernel(sys, state_, std::min(workers, chunks));
+  }
+
+  void await_resume() {
+    if (!state_)
+      return;
+    self_->end_await(token_);
+    state_->rethrow_if_failed();
+  }
+
+private:
+  context* self_;
+  std::size_t first_;
+  std::size_t last_;
+  F f_;
+  kernel_options opts_;
+  std::uint64_t token_ = 0;
+  std::shared_ptr<kernel_state> state_;
+};
+
+} // namespace detail
+
+/// Runs `f` over [first, last) in chunks on the node's workers and resumes when all are done.
+///
+/// `f` is `f(std::size_t i)` or `f(std::size_t begin, std::size_t end)`. While the kernel runs,
+/// the actor serves other messages and the worker that ran it runs chunks. An exception thrown
+/// by a chunk stops the remaining ones and is rethrown at `co_await`.
+///
+/// ```cpp
+/// troupe::task<> scale(troupe::context& self, std::vector<double>& v) {
+///   co_await troupe::parallel_for(self, 0, v.size(), [&](std::size_t i) { v[i] *= 2; });
+/// }
+/// ```
+template <class F>
+detail::parallel_for_awaiter<std::decay_t<F>> parallel_for(context& self, std::size_t first,
+                                                           std::size_t last, F&& f,
+                                                           kernel_options opts = {}) {
+  return {self, first, last, std::forward<F>(f), opts};
+}
+
+} // namespace troupe

@@ -1,0 +1,84 @@
+/// @file
+/// The introspection data model: what `node::snapshot()` reports about each live actor.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace troupe {
+
+/// What a suspended coroutine is waiting for.
+struct await_info {
+  enum class kind : std::uint8_t {
+    /// A reply from actor `peer` to a request.
+    reply,
+    /// The next message whose element types are `types`.
+    receive,
+    /// A timer that fires at `until`.
+    timer,
+    /// The chunks of kernel `kernel`: `chunks_done` of `chunks_total`.
+    kernel,
+  };
+
+  kind what = kind::reply;
+  /// The awaited actor's id (`reply`), else 0.
+  std::uint64_t peer = 0;
+  /// Element types awaited (`receive`), e.g. "int, std::string".
+  std::string types;
+  /// When the timer fires (`timer`, and the deadline of a `receive` with timeout).
+  std::chrono::system_clock::time_point until{};
+  /// The kernel's name (`kernel`).
+  std::string kernel;
+  std::size_t chunks_done = 0;
+  std::size_t chunks_total = 0;
+  /// When the coroutine suspended.
+  std::chrono::system_clock::time_point since{};
+};
+
+/// Returns "reply", "receive", "timer" or "kernel".
+const char* to_string(await_info::kind k) noexcept;
+
+/// One live troupe actor.
+struct actor_info {
+  enum class state : std::uint8_t {
+    /// A worker thread is inside the actor now.
+    running,
+    /// Not running, with no suspended coroutine.
+    idle,
+    /// Not running, with at least one suspended coroutine (see `awaits`).
+    suspended,
+  };
+
+  std::uint64_t id = 0;
+  std::string name;
+  /// "coroutine" (a coroutine body) or "behavior" (message handlers), or a user-given type.
+  std::string type;
+  /// The spawning actor's id; 0 when spawned from the node.
+  std::uint64_t parent = 0;
+  std::chrono::system_clock::time_point spawned{};
+  state current = state::idle;
+  std::vector<await_info> awaits;
+  /// Messages waiting in the mailbox (enqueued but not yet consumed).
+  std::uint64_t mailbox_depth = 0;
+  std::uint64_t received = 0;
+  /// Messages sent through troupe's API, plus replies to requests.
+  std::uint64_t sent = 0;
+  /// Time spent handling messages and running coroutines.
+  std::chrono::nanoseconds busy{0};
+};
+
+/// Returns "running", "idle" or "suspended".
+const char* to_string(actor_info::state s) noexcept;
+
+/// Every live troupe actor of a node at one moment.
+struct snapshot {
+  std::chrono::system_clock::time_point taken{};
+  std::vector<actor_info> actors;
+
+  /// The actor with the given name, or nullptr.
+  [[nodiscard]] const actor_info* find(std::string_view name) const noexcept;
+};
+
+} // namespace troupe

@@ -1,0 +1,138 @@
+/// @file
+/// `troupe::spawn`: start a coroutine or a behavior as a troupe actor.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include <troupe/behavior.hpp>
+#include <troupe/context.hpp>
+#include <troupe/task.hpp>
+
+namespace troupe {
+
+class node;
+
+/// Optional identity of a spawned actor, shown by introspection.
+struct spawn_options {
+  /// The actor's name; default "actor-<id>".
+  std::string name{};
+  /// The actor's type; default "coroutine" or "behavior".
+  std::string type{};
+};
+
+namespace detail {
+
+/// Creates the introspection record of an actor about to be spawned.
+actor_record_ptr make_record(spawn_options opts, const char* default_type,
+                             const context* parent);
+
+/// Whether `sys` belongs to a node with introspection on.
+bool introspection_enabled(caf::actor_system& sys) noexcept;
+
+template <class F, class... Args>
+using body_result_t = std::invoke_result_t<F&, context&, Args...>;
+
+/// An actor whose body is `fn(self, args...)`: a `task<void>` coroutine, or a function
+/// returning the `troupe::behavior` that handles its messages.
+template <class F, class... Args>
+class function_actor final : public context {
+public:
+  function_actor(caf::actor_config& cfg, actor_record_ptr record, F fn,
+                 std::tuple<Args...> args)
+    : context(cfg, std::move(record)), fn_(std::move(fn)), args_(std::move(args)) {
+  }
+
+  caf::behavior make_behavior() override {
+    inside_guard guard{*this};
+    using R = body_result_t<F, Args...>;
+    if constexpr (std::is_same_v<R, task<void>>) {
+      auto body = std::apply(
+        [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
+        args_);
+      auto behavior = finish_behavior(caf::behavior{});
+      start_root(std::move(body), [this](std::exception_ptr ep) {
+        if (ep)
+          quit(exception_to_error(ep));
+        else
+          quit();
+      });
+      return behavior;
+    } else {
+      auto user = std::apply(
+        [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
+        args_);
+      return finish_behavior(std::move(user).make(*this));
+    }
+  }
+
+private:
+  F fn_;
+  std::tuple<Args...> args_;
+};
+
+template <class F, class... Args>
+constexpr const char* kind_of() {
+  using R = body_result_t<F, Args...>;
+  static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
+                "an actor body is `task<void> f(troupe::context&, Args...)` or "
+                "`troupe::behavior f(troupe::context&, Args...)`");
+  return std::is_same_v<R, task<void>> ? "coroutine" : "behavior";
+}
+
+template <class F, class... Args>
+void check_body_args() {
+  static_assert((!std::is_reference_v<Args> && ...),
+                "actor arguments are passed by value; pass handles or shared_ptrs, not "
+                "references");
+}
+
+} // namespace detail
+
+/// Spawns `fn(self, args...)` as a troupe actor of `sys`. `fn` returns `task<void>` (the actor
+/// ends when it returns) or `troupe::behavior` (the actor serves messages until it quits).
+///
+/// ```cpp
+/// auto greeter = troupe::spawn(node, {.name = "greeter"},
+///   [](troupe::context& self, std::string who) -> troupe::task<> {
+///     auto [n] = co_await troupe::receive<int>(self);
+///     std::cout << "hello " << who << " #" << n << '\n';
+///   }, std::string{"world"});
+/// ```
+template <class F, class... Args>
+caf::actor spawn(caf::actor_system& sys, spawn_options opts, F fn, Args... args) {
+  detail::check_body_args<F, Args...>();
+  using impl = detail::function_actor<F, Args...>;
+  auto record = detail::make_record(std::move(opts), detail::kind_of<F, Args...>(), nullptr);
+  return sys.spawn<impl>(std::move(record), std::move(fn), std::make_tuple(std::move(args)...));
+}
+
+/// Spawns a child of `parent` (shown as its parent by introspection), on the parent's worker.
+template <class F, class... Args>
+caf::actor spawn(context& parent, spawn_options opts, F fn, Args... args) {
+  detail::check_body_args<F, Args...>();
+  using impl = detail::function_actor<F, Args...>;
+  auto record = detail::make_record(std::move(opts), detail::kind_of<F, Args...>(), &parent);
+  return parent.spawn<impl>(std::move(record), std::move(fn),
+                            std::make_tuple(std::move(args)...));
+}
+
+template <class F, class... Args>
+  requires std::invocable<F&, context&, Args&...>
+caf::actor spawn(context& parent, F fn, Args... args) {
+  return spawn(parent, spawn_options{}, std::move(fn), std::move(args)...);
+}
+
+template <class F, class... Args>
+  requires std::invocable<F&, context&, Args&...>
+caf::actor spawn(caf::actor_system& sys, F fn, Args... args) {
+  return spawn(sys, spawn_options{}, std::move(fn), std::move(args)...);
+}
+
+} // namespace troupe

@@ -1,0 +1,17 @@
+/// @file
+/// Everything of troupe's runtime layer.
+#pragma once
+
+#include <troupe/behavior.hpp>
+#include <troupe/context.hpp>
+#include <troupe/errc.hpp>
+#include <troupe/node.hpp>
+#include <troupe/node_config.hpp>
+#include <troupe/parallel_for.hpp>
+#include <troupe/receive.hpp>
+#include <troupe/request.hpp>
+#include <troupe/result.hpp>
+#include <troupe/sleep.hpp>
+#include <troupe/snapshot.hpp>
+#include <troupe/spawn.hpp>
+#include <troupe/task.hpp>

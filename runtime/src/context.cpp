@@ -1,0 +1,359 @@
+#include <troupe/context.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/sec.hpp>
+
+#include <troupe/behavior.hpp>
+#include <troupe/detail/type_names.hpp>
+#include <troupe/node_config.hpp>
+#include <troupe/spawn.hpp>
+
+#include "internal/node_state.hpp"
+
+namespace troupe {
+
+namespace detail {
+
+void assertion_failed(const char* file, int line, const char* what) noexcept {
+  std::fprintf(stderr, "%s:%d: troupe invariant broken: %s\n", file, line, what);
+  std::fflush(stderr);
+  std::abort();
+}
+
+node_state* state_of(caf::actor_system& sys) noexcept {
+  auto* cfg = dynamic_cast<const node_config*>(&sys.config());
+  return cfg ? cfg->state : nullptr;
+}
+
+bool introspection_enabled(caf::actor_system& sys) noexcept {
+  auto* cfg = dynamic_cast<const node_config*>(&sys.config());
+  return cfg == nullptr || cfg->introspection;
+}
+
+caf::error exception_to_error(std::exception_ptr ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error, std::string{e.what()});
+  } catch (...) {
+    return caf::make_error(caf::sec::runtime_error, std::string{"unknown exception"});
+  }
+}
+
+actor_record_ptr make_record(spawn_options opts, const char* default_type,
+                             const context* parent) {
+  auto rec = std::make_shared<actor_record>();
+  rec->name = std::move(opts.name);
+  rec->type = opts.type.empty() ? std::string{default_type} : std::move(opts.type);
+  if (parent != nullptr) {
+    rec->parent = parent->id();
+    rec->parent_addr = const_cast<context*>(parent)->address();
+  }
+  rec->spawned = std::chrono::system_clock::now();
+  return rec;
+}
+
+namespace {
+
+// The root of a coroutine chain run by an actor: awaits the user's task, reports how it
+// ended, then frees its own frame at final suspension.
+struct root_task {
+  struct promise_type {
+    context* owner = nullptr;
+
+    root_task get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+
+    std::suspend_always initial_suspend() const noexcept {
+      return {};
+    }
+
+    struct final_awaiter {
+      bool await_ready() const noexcept {
+        return false;
+      }
+
+      void await_suspend(std::coroutine_handle<promise_type> h) noexcept;
+
+      void await_resume() const noexcept {
+      }
+    };
+
+    final_awaiter final_suspend() const noexcept {
+      return {};
+    }
+
+    void return_void() noexcept {
+    }
+
+    void unhandled_exception() noexcept {
+      // run_root catches everything; reaching this is a bug.
+      std::terminate();
+    }
+  };
+
+  std::coroutine_handle<promise_type> handle;
+};
+
+root_task run_root(task<void> t, std::function<void(std::exception_ptr)> done) {
+  std::exception_ptr ep;
+  try {
+    co_await std::move(t);
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  done(ep);
+}
+
+} // namespace
+
+struct root_access {
+  static void finished(context& self, std::coroutine_handle<> h) noexcept;
+};
+
+} // namespace detail
+
+// -- context ----------------------------------------------------------------------------------
+
+context::context(caf::actor_config& cfg, detail::actor_record_ptr record)
+  : super(cfg), record_(std::move(record)) {
+  introspect_ = detail::introspection_enabled(home_system());
+  record_->id = id();
+  if (record_->name.empty())
+    record_->name = "actor-" + std::to_string(id());
+  parent_ = record_->parent_addr;
+  if (auto* st = detail::state_of(home_system()))
+    st->actors.add(record_, address());
+  set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
+    return detail::exception_to_error(ep);
+  });
+}
+
+context::~context() {
+  // Normally empty: on_exit destroys suspended roots while the actor's members are intact.
+  destroy_roots();
+}
+
+caf::actor context::handle() noexcept {
+  return caf::actor_cast<caf::actor>(this);
+}
+
+void context::start_root(task<void> t, std::function<void(std::exception_ptr)> done) {
+  auto root = detail::run_root(std::move(t), std::move(done));
+  root.handle.promise().owner = this;
+  roots_.push_back(root.handle);
+  TROUPE_ASSERT(inside_.load(std::memory_order_relaxed) == std::this_thread::get_id(),
+                "a coroutine started outside its actor");
+  root.handle.resume();
+}
+
+void detail::root_access::finished(context& self, std::coroutine_handle<> h) noexcept {
+  auto& roots = self.roots_;
+  auto i = std::find(roots.begin(), roots.end(), h);
+  TROUPE_ASSERT(i != roots.end(), "a finished root coroutine was not registered");
+  *i = roots.back();
+  roots.pop_back();
+  h.destroy();
+}
+
+void detail::root_task::promise_type::final_awaiter::await_suspend(
+  std::coroutine_handle<promise_type> h) noexcept {
+  root_access::finished(*h.promise().owner, h);
+}
+
+void context::destroy_roots() noexcept {
+  // Destroying a root destroys the whole suspended chain: each frame's locals, including the
+  // task it awaits, go with it. Awaiters cancel their kernels in their destructors.
+  while (!roots_.empty()) {
+    auto h = roots_.back();
+    roots_.pop_back();
+    h.destroy();
+  }
+  pending_.clear();
+  if (introspect_) {
+    std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
+    record_->awaits.clear();
+  }
+}
+
+std::uint64_t context::begin_await(std::coroutine_handle<> frame) {
+  auto token = next_token_++;
+  pending_.push_back(detail::pending_await{token, frame, nullptr, {}, {}, false});
+  return token;
+}
+
+void context::describe_await(std::uint64_t token, await_info info,
+                             std::shared_ptr<const detail::kernel_state> kernel) {
+  if (!introspect_)
+    return;
+  info.since = std::chrono::system_clock::now();
+  std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
+  record_->awaits.push_back(detail::await_record{token, std::move(info), std::move(kernel)});
+}
+
+detail::pending_await* context::find_await(std::uint64_t token) noexcept {
+  // Most actors have one or two awaits pending; a linear scan beats hashing there.
+  for (auto& p : pending_)
+    if (p.token == token)
+      return &p;
+  return nullptr;
+}
+
+void context::end_await(std::uint64_t token) noexcept {
+  auto i = std::find_if(pending_.begin(), pending_.end(),
+                        [token](const auto& p) { return p.token == token; });
+  if (i != pending_.end())
+    pending_.erase(i);
+  if (introspect_) {
+    std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
+    auto& aw = record_->awaits;
+    auto j = std::find_if(aw.begin(), aw.end(), [token](const auto& a) { return a.token == token; });
+    if (j != aw.end())
+      aw.erase(j);
+  }
+}
+
+void context::resume_await(std::uint64_t token) {
+  auto* p = find_await(token);
+  if (p == nullptr)
+    return; // a late timer or kernel message for an await that finished already
+  TROUPE_ASSERT(inside_.load(std::memory_order_relaxed) == std::this_thread::get_id(),
+                "a coroutine resumed outside its actor (Decision 3)");
+  auto frame = std::exchange(p->frame, {});
+  TROUPE_ASSERT(frame != nullptr, "an await resumed twice");
+  frame.resume();
+}
+
+void context::resume_after(duration d, std::uint64_t token) {
+  delayed_send(this, d, resume_atom::value, token);
+}
+
+result<void> context::check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg) {
+  if (!dest || dest->node() == home_system().node())
+    return {};
+  auto& types = home_system().types();
+  for (size_t i = 0; i < msg.size(); ++i) {
+    auto rtti = msg.type(i);
+    if (rtti.first != 0)
+      continue; // a CAF builtin type
+    auto& portable = types.portable_name(rtti);
+    if (portable.empty() || portable == "@<>" || types.make_value(portable) == nullptr) {
+      auto cpp = detail::demangle(*rtti.second);
+      return error{errc::type_not_registered,
+                   "message type '" + cpp + "' is not registered, so it cannot go to another "
+                   "node: call cfg.add_message_type<" + cpp + ">(\"" + cpp + "\") on the "
+                   "node_config of every node, and give it an inspect() overload"};
+    }
+  }
+  return {};
+}
+
+troupe::error context::convert(const caf::error& err, const std::string& what) const {
+  auto text = const_cast<context*>(this)->home_system().render(err);
+  if (err.category() == caf::atom("system")) {
+    switch (static_cast<caf::sec>(err.code())) {
+      case caf::sec::request_timeout:
+        return {errc::timeout, what + " timed out"};
+      case caf::sec::request_receiver_down:
+        return {errc::actor_exited, what + " failed: the actor exited before replying"};
+      case caf::sec::unexpected_message:
+        return {errc::unexpected_message, what + " failed: the actor does not handle this "
+                                                 "message (" + text + ")"};
+      case caf::sec::unexpected_response:
+        return {errc::wrong_reply_type, what + " got a reply of another type than awaited ("
+                                        + text + ")"};
+      default:
+        break;
+    }
+  }
+  return {errc::request_failed, what + " failed: " + text};
+}
+
+// -- CAF overrides ------------------------------------------------------------------------------
+
+void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
+  record_->enqueued.fetch_add(1, std::memory_order_relaxed);
+  super::enqueue(std::move(ptr), eu);
+}
+
+caf::invoke_message_result context::consume(caf::mailbox_element& x) {
+  inside_guard guard{*this};
+  auto is_request = x.mid.is_request();
+  auto res = super::consume(x);
+  if (res != caf::invoke_message_result::skipped) {
+    detail::bump(record_->received);
+    if (is_request && res == caf::invoke_message_result::consumed)
+      detail::bump(record_->sent);
+  }
+  return res;
+}
+
+void context::on_exit() {
+  inside_guard guard{*this};
+  destroy_roots();
+  if (auto* st = detail::state_of(home_system()))
+    st->actors.remove(record_->id);
+  super::on_exit();
+}
+
+caf::behavior context::finish_behavior(caf::behavior user) {
+  set_default_handler([](caf::scheduled_actor* self, caf::message_view& xs) {
+    return static_cast<context*>(self)->on_unmatched(xs);
+  });
+  caf::message_handler internal{[this](resume_atom, std::uint64_t token) {
+    if (auto* p = find_await(token); p != nullptr && p->matches != nullptr)
+      p->timed_out = true; // the deadline of a receive passed before a match
+    resume_await(token);
+  }};
+  if (!user.as_behavior_impl())
+    return internal;
+  return caf::behavior{caf::message_handler{user.as_behavior_impl()}.or_else(internal)};
+}
+
+caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
+  detail::pending_await* best = nullptr;
+  caf::message msg = xs.move_content_to_message();
+  for (auto& p : pending_)
+    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(msg)
+        && (best == nullptr || p.token < best->token))
+      best = &p;
+  if (best == nullptr)
+    return caf::skip;
+  last_sender_ = current_sender();
+  best->payload = std::move(msg);
+  resume_await(best->token);
+  return caf::message{};
+}
+
+// -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------
+
+context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false), start_(0) {
+  auto me = std::this_thread::get_id();
+  auto cur = self.inside_.load(std::memory_order_acquire);
+  if (cur == me)
+    return; // nested: on_exit inside consume, make_behavior inside the first consume
+  std::thread::id none{};
+  if (!self.inside_.compare_exchange_strong(none, me, std::memory_order_acq_rel))
+    detail::assertion_failed(__FILE__, __LINE__,
+                             "two threads inside one actor at once (Decision 3)");
+  owner_ = true;
+  self.record_->running.store(true, std::memory_order_relaxed);
+  if (self.introspect_)
+    start_ = detail::ticks();
+}
+
+context::inside_guard::~inside_guard() {
+  if (!owner_)
+    return;
+  if (self_->introspect_)
+    detail::bump(self_->record_->busy_ticks, detail::ticks() - start_);
+  self_->record_->running.store(false, std::memory_order_relaxed);
+  self_->inside_.store(std::thread::id{}, std::memory_order_release);
+}
+
+} // namespace troupe

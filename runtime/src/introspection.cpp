@@ -1,0 +1,156 @@
+#include <troupe/snapshot.hpp>
+
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+#include <troupe/detail/actor_record.hpp>
+#include <troupe/detail/kernel.hpp>
+#include <troupe/detail/type_names.hpp>
+
+#include "internal/node_state.hpp"
+
+#if defined(__x86_64__)
+#  include <x86intrin.h>
+#endif
+
+namespace troupe {
+
+const char* to_string(await_info::kind k) noexcept {
+  switch (k) {
+    case await_info::kind::reply:
+      return "reply";
+    case await_info::kind::receive:
+      return "receive";
+    case await_info::kind::timer:
+      return "timer";
+    case await_info::kind::kernel:
+      return "kernel";
+  }
+  return "?";
+}
+
+const char* to_string(actor_info::state s) noexcept {
+  switch (s) {
+    case actor_info::state::running:
+      return "running";
+    case actor_info::state::idle:
+      return "idle";
+    case actor_info::state::suspended:
+      return "suspended";
+  }
+  return "?";
+}
+
+const actor_info* snapshot::find(std::string_view name) const noexcept {
+  auto i = std::find_if(actors.begin(), actors.end(),
+                        [name](const actor_info& a) { return a.name == name; });
+  return i != actors.end() ? &*i : nullptr;
+}
+
+namespace detail {
+
+std::string demangle(const std::type_info& ti) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name{
+    abi::__cxa_demangle(ti.name(), nullptr, nullptr, &status), std::free};
+  return status == 0 && name ? std::string{name.get()} : std::string{ti.name()};
+}
+
+namespace {
+
+#if defined(__x86_64__)
+// TSC ticks per nanosecond, calibrated once against steady_clock over a few milliseconds.
+double tsc_per_ns() {
+  static const double value = [] {
+    auto t0 = std::chrono::steady_clock::now();
+    auto c0 = __rdtsc();
+    auto until = t0 + std::chrono::milliseconds(5);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    auto c1 = __rdtsc();
+    auto t1 = std::chrono::steady_clock::now();
+    auto ns = std::chrono::duration<double, std::nano>(t1 - t0).count();
+    return static_cast<double>(c1 - c0) / ns;
+  }();
+  return value;
+}
+#endif
+
+} // namespace
+
+std::uint64_t ticks() noexcept {
+#if defined(__x86_64__)
+  return __rdtsc();
+#else
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+std::chrono::nanoseconds ticks_to_ns(std::uint64_t t) noexcept {
+#if defined(__x86_64__)
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(static_cast<double>(t) / tsc_per_ns())};
+#else
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(t)};
+#endif
+}
+
+void registry::add(const actor_record_ptr& rec, caf::actor_addr addr) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  map_.emplace(rec->id, std::make_pair(rec, std::move(addr)));
+}
+
+void registry::remove(std::uint64_t id) noexcept {
+  std::lock_guard<std::mutex> guard{mtx_};
+  map_.erase(id);
+}
+
+std::vector<std::pair<actor_record_ptr, caf::actor_addr>> registry::entries() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<std::pair<actor_record_ptr, caf::actor_addr>> out;
+  out.reserve(map_.size());
+  for (auto& [id, entry] : map_)
+    out.push_back(entry);
+  return out;
+}
+
+std::size_t registry::size() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return map_.size();
+}
+
+/// Reads one record into an `actor_info`.
+actor_info read_record(const actor_record& rec) {
+  actor_info out;
+  out.id = rec.id;
+  out.name = rec.name;
+  out.type = rec.type;
+  out.parent = rec.parent;
+  out.spawned = rec.spawned;
+  auto received = rec.received.load(std::memory_order_relaxed);
+  auto enqueued = rec.enqueued.load(std::memory_order_relaxed);
+  out.received = received;
+  out.mailbox_depth = enqueued > received ? enqueued - received : 0;
+  out.sent = rec.sent.load(std::memory_order_relaxed);
+  out.busy = ticks_to_ns(rec.busy_ticks.load(std::memory_order_relaxed));
+  {
+    std::lock_guard<spinlock> guard{rec.awaits_lock};
+    for (auto& a : rec.awaits) {
+      out.awaits.push_back(a.info);
+      if (a.kernel)
+        out.awaits.back().chunks_done = a.kernel->chunks_done();
+    }
+  }
+  if (rec.running.load(std::memory_order_relaxed))
+    out.current = actor_info::state::running;
+  else
+    out.current = out.awaits.empty() ? actor_info::state::idle : actor_info::state::suspended;
+  return out;
+}
+
+} // namespace detail
+
+} // namespace troupe

@@ -1,0 +1,249 @@
+#include <troupe/node.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <troupe/detail/kernel.hpp>
+#include <troupe/remote.hpp>
+
+#include "internal/node_state.hpp"
+
+namespace troupe {
+
+namespace {
+
+behavior spawner(context& self, detail::node_state* st) {
+  return {
+    [st](spawn_request_atom, const std::string& type, caf::message& args) -> caf::result<caf::actor> {
+      actor_factory factory;
+      {
+        std::lock_guard<std::mutex> guard{st->factories_mtx};
+        auto i = st->factories.find(type);
+        if (i == st->factories.end())
+          return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments,
+                                 "no actor type '" + type + "' is registered on this node: "
+                                 "call node.add_actor_type(\"" + type + "\", ...) before joining");
+        factory = i->second;
+      }
+      auto a = factory(*st->sys, args);
+      if (!a)
+        return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments,
+                               "actor type '" + type + "' does not take these arguments");
+      return a;
+    },
+  };
+}
+
+} // namespace
+
+node::node(std::unique_ptr<detail::node_state> state) : state_(std::move(state)) {
+}
+
+node::node(node&&) noexcept = default;
+
+node& node::operator=(node&& other) noexcept {
+  if (this != &other) {
+    shutdown();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+node::~node() {
+  shutdown();
+}
+
+result<node> node::start(node_config& cfg, int argc, const char* const* argv) {
+  if (auto parsed = cfg.parse_args(argc, argv); !parsed)
+    return parsed.error();
+  return start(cfg);
+}
+
+result<node> node::start(node_config& cfg) {
+  if (cfg.state != nullptr)
+    return error{errc::bad_option, "this node_config is in use by a running node; give each "
+                                   "node its own node_config"};
+  if (cfg.threads == 0) {
+    cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+    cfg.apply_scheduler_settings();
+  }
+  if (!cfg.middleman_loaded_) {
+    cfg.load<caf::io::middleman>();
+    cfg.middleman_loaded_ = true;
+  }
+  auto st = std::make_unique<detail::node_state>(cfg);
+  cfg.state = st.get();
+  st->sys = std::make_unique<caf::actor_system>(cfg);
+  node result_node{std::move(st)};
+  auto& state = *result_node.state_;
+  state.spawner = spawn(*state.sys, spawn_options{.name = "troupe.spawner", .type = "spawner"},
+                        spawner, &state);
+  state.sys->registry().put(spawner_name, caf::actor_cast<caf::strong_actor_ptr>(state.spawner));
+  if (cfg.listen) {
+    auto& ep = *cfg.listen;
+    auto port = state.sys->middleman().open(ep.port, ep.host.c_str(), false);
+    if (!port)
+      return error{errc::port_unavailable,
+                   "--listen " + ep.to_string() + ": cannot listen there ("
+                     + state.sys->render(port.error())
+                     + "); pick a free port, or 0 for any, and a local address"};
+    state.bound = endpoint{ep.host, *port};
+    std::printf("listening on %s\n", state.bound->to_string().c_str());
+    std::fflush(stdout);
+  }
+  if (cfg.join) {
+    auto timeout = std::chrono::milliseconds{static_cast<long>(cfg.join_timeout_s * 1000)};
+    auto p = result_node.join(*cfg.join, timeout);
+    if (!p)
+      return p.error();
+  }
+  return result_node;
+}
+
+caf::actor_system& node::system() const noexcept {
+  return *state_->sys;
+}
+
+const node_config& node::config() const noexcept {
+  return *state_->cfg;
+}
+
+std::size_t node::threads() const noexcept {
+  return detail::worker_count(*state_->sys);
+}
+
+std::vector<std::thread::id> node::worker_threads() const {
+  return detail::worker_thread_ids(*state_->sys);
+}
+
+std::optional<endpoint> node::listening() const {
+  return state_->bound;
+}
+
+const std::optional<peer>& node::joined() const noexcept {
+  return state_->joined;
+}
+
+result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout) {
+  auto& mm = state_->sys->middleman();
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last_error;
+  for (;;) {
+    auto nid = mm.connect(where.host, where.port);
+    if (nid) {
+      auto spawner = mm.remote_lookup(spawner_name, *nid);
+      if (!spawner)
+        return error{errc::unreachable, "--join " + where.to_string()
+                                          + ": connected, but the peer is not a troupe node"};
+      peer p{*nid, caf::actor_cast<caf::actor>(spawner)};
+      state_->joined = p;
+      return p;
+    }
+    last_error = state_->sys->render(nid.error());
+    if (std::chrono::steady_clock::now() >= deadline)
+      break;
+    // A retry loop of the runtime, not a test: the peer may still be starting.
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+  auto secs = std::chrono::duration<double>(timeout).count();
+  return error{errc::unreachable,
+               "--join " + where.to_string() + ": no node answered within "
+                 + std::to_string(static_cast<int>(secs + 0.5)) + " s (" + last_error
+                 + "); start the other node with --listen " + where.to_string() + " first"};
+}
+
+void node::add_actor_type(std::string type, actor_factory factory) {
+  std::lock_guard<std::mutex> guard{state_->factories_mtx};
+  state_->factories[std::move(type)] = std::move(factory);
+}
+
+result<caf::actor> node::spawn_named(const std::string& type, caf::message args) {
+  actor_factory factory;
+  {
+    std::lock_guard<std::mutex> guard{state_->factories_mtx};
+    auto i = state_->factories.find(type);
+    if (i == state_->factories.end())
+      return error{errc::no_such_actor_type, "no actor type '" + type + "' is registered: "
+                                             "call node.add_actor_type(\"" + type + "\", ...)"};
+    factory = i->second;
+  }
+  auto a = factory(*state_->sys, args);
+  if (!a)
+    return error{errc::no_such_actor_type,
+                 "actor type '" + type + "' does not take the arguments given"};
+  return a;
+}
+
+result<caf::actor> node::spawn_remote(const peer& where, const std::string& type,
+                                      caf::message args, std::chrono::milliseconds timeout) {
+  caf::scoped_actor self{*state_->sys};
+  result<caf::actor> out{errc::timeout, "spawn_remote of '" + type + "' timed out"};
+  self->request(where.spawner, timeout, spawn_request_atom::value, type, std::move(args))
+    .receive([&](caf::actor& a) { out = std::move(a); },
+             [&](caf::error& err) {
+               out = error{errc::no_such_actor_type,
+                           "spawn_remote of '" + type + "' failed: " + state_->sys->render(err)};
+             });
+  return out;
+}
+
+snapshot node::snapshot() const {
+  troupe::snapshot out;
+  out.taken = std::chrono::system_clock::now();
+  for (auto& [rec, addr] : state_->actors.entries())
+    out.actors.push_back(detail::read_record(*rec));
+  std::sort(out.actors.begin(), out.actors.end(),
+            [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
+  return out;
+}
+
+void node::shutdown() {
+  if (!state_ || !state_->sys)
+    return;
+  auto& sys = *state_->sys;
+  if (state_->bound)
+    sys.middleman().close(state_->bound->port);
+  sys.registry().erase(spawner_name);
+  state_->spawner = nullptr;
+  state_->joined.reset();
+  // Suspended coroutines never finish by themselves: end every troupe actor, including those
+  // spawned by dying ones, so the actor system's destructor does not wait forever.
+  for (int round = 0; round < 10000 && state_->actors.size() > 0; ++round) {
+    for (auto& [rec, addr] : state_->actors.entries())
+      caf::anon_send_exit(addr, caf::exit_reason::user_shutdown);
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+  state_->sys.reset();
+  state_->cfg->state = nullptr;
+  state_.reset();
+}
+
+int run(node_config& cfg, int argc, const char* const* argv, std::function<int(node&)> body) {
+  if (auto parsed = cfg.parse_args(argc, argv); !parsed) {
+    if (parsed.error() == errc::help_requested) {
+      std::cout << parsed.error().message();
+      return 0;
+    }
+    std::cerr << cfg.program << ": " << parsed.error().message() << "\n";
+    return 2;
+  }
+  auto n = node::start(cfg);
+  if (!n) {
+    std::cerr << cfg.program << ": " << n.error().message() << "\n";
+    return 1;
+  }
+  try {
+    return body(*n);
+  } catch (const bad_result_access& e) {
+    std::cerr << cfg.program << ": " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << cfg.program << ": " << e.what() << "\n";
+  }
+  return 1;
+}
+
+} // namespace troupe

@@ -1,0 +1,222 @@
+#include <troupe/node_config.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string_view>
+#include <thread>
+
+#include <caf/config_option.hpp>
+#include <caf/pec.hpp>
+#include <caf/settings.hpp>
+
+namespace troupe {
+
+// -- endpoint -------------------------------------------------------------------------------------
+
+std::string endpoint::to_string() const {
+  return host + ":" + std::to_string(port);
+}
+
+result<endpoint> parse_endpoint(std::string_view text, std::string_view flag) {
+  auto bad = [&](std::string_view why) {
+    return error{errc::bad_option, std::string{flag} + " must be HOST:PORT with a port in "
+                                  "0..65535 (got '" + std::string{text} + "': "
+                                  + std::string{why} + ")"};
+  };
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos)
+    return bad("no ':'");
+  auto host = text.substr(0, colon);
+  auto port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host.empty())
+    return bad("empty host");
+  if (port_text.empty())
+    return bad("empty port");
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || ptr != port_text.data() + port_text.size())
+    return bad("port is not a number");
+  if (port > 65535)
+    return bad("port out of range");
+  return endpoint{std::string{host}, static_cast<std::uint16_t>(port)};
+}
+
+// -- node_config ----------------------------------------------------------------------------------
+
+namespace {
+
+struct troupe_flag {
+  std::string_view name;
+  std::string_view arg;
+  std::string_view help;
+};
+
+constexpr troupe_flag troupe_flags[] = {
+  {"threads", "N", "worker threads (default: one per core)"},
+  {"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)"},
+  {"join", "HOST:PORT", "join the node listening on HOST:PORT"},
+  {"join-timeout", "SECONDS", "how long --join retries (default 10)"},
+  {"config", "FILE", "read options from FILE (CAF's INI format)"},
+  {"introspection", "BOOL", "record per-actor data for snapshots (default true)"},
+  {"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)"},
+};
+
+bool is_troupe_flag(std::string_view name) {
+  for (auto& f : troupe_flags)
+    if (f.name == name)
+      return true;
+  return false;
+}
+
+result<bool> parse_bool(std::string_view flag, std::string_view v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on")
+    return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off")
+    return false;
+  return error{errc::bad_option, "--" + std::string{flag} + " must be true or false (got '"
+                                   + std::string{v} + "')"};
+}
+
+// The argument CAF's parser complained about, from its error context.
+std::string offending_argument(const std::string& rendered) {
+  auto key = rendered.find("\"argument\" = \"");
+  if (key == std::string::npos)
+    return {};
+  auto begin = key + 14;
+  auto end = rendered.find('"', begin);
+  return rendered.substr(begin, end - begin);
+}
+
+} // namespace
+
+node_config::node_config(std::string program_name, std::string program_description)
+  : program(std::move(program_name)), description(std::move(program_description)) {
+}
+
+node_config::~node_config() = default;
+
+std::string node_config::help_text() const {
+  std::ostringstream out;
+  out << "usage: " << program << " [options]\n";
+  if (!description.empty())
+    out << description << "\n";
+  out << "\nnode options:\n";
+  for (auto& f : troupe_flags) {
+    auto lhs = "  --" + std::string{f.name} + " " + std::string{f.arg};
+    out << lhs << std::string(lhs.size() < 30 ? 30 - lhs.size() : 1, ' ') << f.help << "\n";
+  }
+  out << "  --help                      print this text\n";
+  out << "\nprogram and CAF options (--key value or --key=value):\n";
+  out << custom_options_.help_text(true);
+  out << "\nAny CAF key can be given too, e.g. --middleman.heartbeat-interval=500ms\n";
+  return out.str();
+}
+
+result<void> node_config::parse_args(int argc, const char* const* argv) {
+  std::vector<std::string> caf_args;
+  std::optional<std::size_t> cli_threads;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h" || arg == "-?")
+      return error{errc::help_requested, help_text()};
+    if (arg.size() < 3 || arg.substr(0, 2) != "--")
+      return error{errc::bad_option, "unexpected argument '" + std::string{arg}
+                                       + "': options start with -- (see --help)"};
+    auto eq = arg.find('=');
+    auto name = arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
+    std::optional<std::string_view> value;
+    if (eq != std::string_view::npos)
+      value = arg.substr(eq + 1);
+    auto flag = "--" + std::string{name};
+    if (is_troupe_flag(name)) {
+      if (!value) {
+        if (i + 1 >= argc)
+          return error{errc::bad_option, flag + " needs a value (see --help)"};
+        value = argv[++i];
+      }
+      auto v = *value;
+      if (name == "threads") {
+        unsigned long n = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || p != v.data() + v.size() || n == 0 || n > 4096)
+          return error{errc::bad_option, "--threads must be a whole number from 1 to 4096 (got '"
+                                           + std::string{v} + "')"};
+        cli_threads = n;
+      } else if (name == "listen" || name == "join") {
+        auto ep = parse_endpoint(v, flag);
+        if (!ep)
+          return ep.error();
+        (name == "listen" ? listen : join) = *ep;
+      } else if (name == "join-timeout") {
+        double s = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+        if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0))
+          return error{errc::bad_option, "--join-timeout must be a positive number of seconds "
+                                         "(got '" + std::string{v} + "')"};
+        join_timeout_s = s;
+      } else if (name == "config") {
+        config_file = std::string{v};
+      } else {
+        auto b = parse_bool(name, v);
+        if (!b)
+          return b.error();
+        (name == "introspection" ? introspection : latency_mode) = *b;
+      }
+      continue;
+    }
+    // CAF's parser only takes --key=value: join a separate value for options that take one.
+    if (!value) {
+      auto* opt = custom_options_.cli_long_name_lookup(name);
+      if (opt != nullptr && !opt->is_flag()) {
+        if (i + 1 >= argc)
+          return error{errc::bad_option, flag + " needs a value (see --help)"};
+        caf_args.push_back(flag + "=" + argv[++i]);
+        continue;
+      }
+    }
+    caf_args.emplace_back(arg);
+  }
+  std::ifstream ini;
+  if (!config_file.empty()) {
+    ini.open(config_file);
+    if (!ini)
+      return error{errc::bad_option, "--config: cannot read '" + config_file
+                                       + "' (does the file exist and is it readable?)"};
+  }
+  std::istringstream no_ini;
+  auto err = config_file.empty() ? parse(caf_args, no_ini) : parse(caf_args, ini);
+  if (err) {
+    auto rendered = to_string(err);
+    auto what = offending_argument(rendered);
+    if (err.category() == caf::atom("parser")) {
+      auto code = static_cast<caf::pec>(err.code());
+      if (code == caf::pec::not_an_option)
+        return error{errc::bad_option, "unknown option " + (what.empty() ? rendered : what)
+                                         + " (see --help)"};
+      if (!what.empty())
+        return error{errc::bad_option, "invalid value in " + what + ": "
+                                         + caf::to_string(code) + " (see --help)"};
+    }
+    return error{errc::bad_option, (config_file.empty() ? "" : "in " + config_file + ": ")
+                                     + rendered};
+  }
+  threads = cli_threads ? *cli_threads : 0;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  apply_scheduler_settings();
+  return {};
+}
+
+void node_config::apply_scheduler_settings() {
+  set("scheduler.max-threads", threads);
+  if (latency_mode) {
+    // Idle workers never sleep: lowest wake-up latency, at the price of busy idle cores.
+    set("work-stealing.aggressive-poll-attempts", std::numeric_limits<int>::max() / 2);
+  }
+}
+
+} // namespace troupe
