@@ -125,7 +125,59 @@ private:
   std::shared_ptr<kernel_state> state_;
 };
 
+/// A kernel run synchronously: the calling thread claims chunks too, then waits for the rest.
+template <class F>
+class blocking_kernel final : public kernel_state {
+public:
+  blocking_kernel(const char* name, std::size_t first, std::size_t last, std::size_t chunks,
+                  F& f)
+    : kernel_state(name, first, last, chunks), f_(&f) {
+  }
+
+  void on_complete(caf::execution_unit*) noexcept override {
+    // wait_finished() observes the last chunk through the done counter.
+  }
+
+protected:
+  void run(std::size_t begin, std::size_t end) override {
+    run_body(*f_, begin, end);
+  }
+
+private:
+  F* f_;
+};
+
 } // namespace detail
+
+/// Runs `f` over [first, last) on `sys`'s workers and returns when every chunk is done.
+///
+/// For plain code (`main`, a legacy loop, a plain handler). The calling thread runs chunks
+/// itself instead of only waiting, so a call from a worker thread cannot deadlock, even with
+/// one worker. Inside a coroutine prefer `co_await parallel_for(self, ...)`, which frees the
+/// worker. Rethrows the first exception a chunk threw.
+///
+/// ```cpp
+/// std::vector<double> v(1 << 20, 1.0);
+/// troupe::parallel_for(node.system(), 0, v.size(), [&](std::size_t b, std::size_t e) {
+///   for (auto i = b; i < e; ++i) v[i] = std::sqrt(v[i]);
+/// });
+/// ```
+template <class F>
+void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F&& f,
+                  kernel_options opts = {}) {
+  if (first >= last)
+    return;
+  auto workers = detail::worker_count(sys);
+  auto chunks = opts.chunks != 0 ? std::min(opts.chunks, last - first)
+                                 : detail::default_chunks(last - first, workers);
+  auto state = std::make_shared<detail::blocking_kernel<std::remove_reference_t<F>>>(
+    opts.name, first, last, chunks, f);
+  if (chunks > 1)
+    detail::launch_kernel(sys, state, std::min(workers, chunks - 1));
+  state->run_chunks(nullptr);
+  state->wait_finished();
+  state->rethrow_if_failed();
+}
 
 /// Runs `f` over [first, last) in chunks on the node's workers and resumes when all are done.
 ///
