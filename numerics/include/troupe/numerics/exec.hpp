@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <Eigen/Core>
 #include <caf/actor_system.hpp>
 
 #include <troupe/assert.hpp>
@@ -20,6 +21,8 @@
 #include <troupe/parallel_for.hpp>
 #include <troupe/result.hpp>
 #include <troupe/task.hpp>
+
+#include <troupe/numerics/errc.hpp>
 
 namespace troupe::numerics {
 
@@ -38,6 +41,11 @@ inline constexpr bool awaited_on = std::derived_from<On, context>;
 /// full-expression (`co_await gemm(self, a, b, c)`), never store it past their lifetime.
 template <class On, class T>
 using returns = std::conditional_t<awaited_on<On>, task<result<T>>, result<T>>;
+
+/// An Eigen dense object or expression (a plain matrix or array, a Map, a block), as an
+/// output argument: plain objects by lvalue, blocks and Maps also as temporaries.
+template <class D>
+concept dense = std::derived_from<std::remove_cvref_t<D>, Eigen::DenseBase<std::remove_cvref_t<D>>>;
 
 namespace detail {
 

@@ -87,8 +87,8 @@ returns<On, double> norm(On& on, const Eigen::DenseBase<X>& x, reduce_options op
 }
 
 /// y ← a·x + y on the pool. `x` and `y` must have the same size (`errc::dimension_mismatch`).
-template <place On, class X, class Y>
-returns<On, void> axpy(On& on, double a, const Eigen::DenseBase<X>& x, Eigen::DenseBase<Y>& y) {
+template <place On, class X, dense Y>
+returns<On, void> axpy(On& on, double a, const Eigen::DenseBase<X>& x, Y&& y) {
   return detail::finish<On, void>(
     detail::axpy(detail::make_exec(on), a, detail::view_of(x), detail::mut_view_of(y)));
 }
