@@ -301,7 +301,8 @@ void context::on_exit() {
   super::on_exit();
 }
 
-caf::behavior context::finish_behavior(caf::behavior user) {
+caf::behavior context::finish_behavior(caf::behavior user, bool stash_unmatched) {
+  stash_unmatched_ = stash_unmatched;
   set_default_handler([](caf::scheduled_actor* self, caf::message_view& xs) {
     return static_cast<context*>(self)->on_unmatched(xs);
   });
@@ -317,15 +318,15 @@ caf::behavior context::finish_behavior(caf::behavior user) {
 
 caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
   detail::pending_await* best = nullptr;
-  caf::message msg = xs.move_content_to_message();
+  const auto& content = xs.content();
   for (auto& p : pending_)
-    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(msg)
+    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content)
         && (best == nullptr || p.token < best->token))
       best = &p;
   if (best == nullptr)
-    return caf::skip;
+    return stash_unmatched_ ? caf::result<caf::message>{caf::skip} : caf::print_and_drop(this, xs);
   last_sender_ = current_sender();
-  best->payload = std::move(msg);
+  best->payload = xs.move_content_to_message();
   resume_await(best->token);
   return caf::message{};
 }

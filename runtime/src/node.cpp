@@ -1,10 +1,14 @@
 #include <troupe/node.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <troupe/detail/kernel.hpp>
@@ -67,15 +71,15 @@ result<node> node::start(node_config& cfg) {
   if (cfg.state != nullptr)
     return error{errc::bad_option, "this node_config is in use by a running node; give each "
                                    "node its own node_config"};
-  if (cfg.threads == 0) {
+  if (cfg.threads == 0)
     cfg.threads = std::max(1u, std::thread::hardware_concurrency());
-    cfg.apply_scheduler_settings();
-  }
+  cfg.apply_scheduler_settings();
   if (!cfg.middleman_loaded_) {
     cfg.load<caf::io::middleman>();
     cfg.middleman_loaded_ = true;
   }
   auto st = std::make_unique<detail::node_state>(cfg);
+  st->factories.insert(cfg.actor_types.begin(), cfg.actor_types.end());
   cfg.state = st.get();
   st->sys = std::make_unique<caf::actor_system>(cfg);
   node result_node{std::move(st)};
@@ -85,7 +89,9 @@ result<node> node::start(node_config& cfg) {
   state.sys->registry().put(spawner_name, caf::actor_cast<caf::strong_actor_ptr>(state.spawner));
   if (cfg.listen) {
     auto& ep = *cfg.listen;
-    auto port = state.sys->middleman().open(ep.port, ep.host.c_str(), false);
+    // Publishing the spawner (rather than only opening the port) hands it to joining nodes
+    // in CAF's handshake.
+    auto port = state.sys->middleman().publish(state.spawner, ep.port, ep.host.c_str(), false);
     if (!port)
       return error{errc::port_unavailable,
                    "--listen " + ep.to_string() + ": cannot listen there ("
@@ -129,31 +135,55 @@ const std::optional<peer>& node::joined() const noexcept {
 }
 
 result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout) {
-  auto& mm = state_->sys->middleman();
+  // Ask the middleman actor instead of calling middleman::connect: that one blocks without a
+  // deadline when something at `where` accepts the TCP connection but never completes CAF's
+  // handshake, and its remote_lookup waits up to five minutes for a peer that died meanwhile.
+  // A troupe node publishes its spawner at its listening port, so the handshake brings it along.
+  auto& sys = *state_->sys;
+  caf::scoped_actor self{sys};
+  auto mm = sys.middleman().actor_handle();
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string last_error;
+  std::string last_error = "no answer";
   for (;;) {
-    auto nid = mm.connect(where.host, where.port);
-    if (nid) {
-      auto spawner = mm.remote_lookup(spawner_name, *nid);
-      if (!spawner)
-        return error{errc::unreachable, "--join " + where.to_string()
-                                          + ": connected, but the peer is not a troupe node"};
-      peer p{*nid, caf::actor_cast<caf::actor>(spawner)};
-      state_->joined = p;
-      return p;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+    std::optional<peer> found;
+    bool foreign = false;
+    self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
+                  where.host, where.port)
+      .receive(
+        [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
+          if (published)
+            found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
+          else
+            foreign = true;
+        },
+        [&](caf::error& err) {
+          last_error = err == caf::sec::request_timeout ? std::string{"it accepted the connection but sent no CAF handshake"}
+                                                         : sys.render(err);
+        });
+    if (found) {
+      state_->joined = found;
+      return *found;
     }
-    last_error = state_->sys->render(nid.error());
+    if (foreign)
+      return error{errc::unreachable, "--join " + where.to_string()
+                                        + ": connected, but the peer is not a troupe node "
+                                          "listening there"};
     if (std::chrono::steady_clock::now() >= deadline)
       break;
     // A retry loop of the runtime, not a test: the peer may still be starting.
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    std::this_thread::sleep_for(std::min(std::chrono::milliseconds{100},
+                                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           deadline - std::chrono::steady_clock::now())));
   }
   auto secs = std::chrono::duration<double>(timeout).count();
+  std::ostringstream within;
+  within << secs;
   return error{errc::unreachable,
-               "--join " + where.to_string() + ": no node answered within "
-                 + std::to_string(static_cast<int>(secs + 0.5)) + " s (" + last_error
-                 + "); start the other node with --listen " + where.to_string() + " first"};
+               "--join " + where.to_string() + ": no node answered within " + within.str()
+                 + " s (" + last_error + "); start the other node with --listen "
+                 + where.to_string() + " first"};
 }
 
 void node::add_actor_type(std::string type, actor_factory factory) {

@@ -204,7 +204,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     return error{errc::bad_option, (config_file.empty() ? "" : "in " + config_file + ": ")
                                      + rendered};
   }
-  threads = cli_threads ? *cli_threads : 0;
+  if (cli_threads)
+    threads = *cli_threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   apply_scheduler_settings();

@@ -1,23 +1,58 @@
-#include <future>
-#include <troupe/troupe.hpp>
+#include "fixture.hpp"
 
-#include <catch2/catch.hpp>
+#include <caf/io/middleman.hpp>
 
-using namespace std::chrono_literals;
+using namespace troupe::test;
 
 TEST_CASE("node runs a coroutine actor that awaits a reply", "[runtime][node]") {
+  auto n = start_node(2);
+  auto doubler = troupe::spawn(n, [](troupe::context&) -> troupe::behavior {
+    return {[](int x) { return 2 * x; }};
+  });
+  outcome<int> got;
+  troupe::spawn(n, [p = got.promise, doubler](troupe::context& self) -> troupe::task<> {
+    auto r = co_await troupe::request<int>(self, doubler, 5s, 21);
+    p->set_value(r ? *r : -1);
+  });
+  CHECK(got.get("the reply") == 42);
+}
+
+TEST_CASE("node starts one worker per --threads and one per core by default", "[runtime][node]") {
+  CHECK(start_node(3).threads() == 3);
   troupe::node_config cfg;
   auto n = troupe::node::start(cfg);
   REQUIRE(n);
-  auto doubler = troupe::spawn(*n, [](troupe::context&) -> troupe::behavior {
-    return {[](int x) { return 2 * x; }};
-  });
-  std::promise<int> got;
-  troupe::spawn(*n, [&got, doubler](troupe::context& self) -> troupe::task<> {
-    auto r = co_await troupe::request<int>(self, doubler, 5s, 21);
-    got.set_value(r ? *r : -1);
-  });
-  auto f = got.get_future();
-  REQUIRE(f.wait_for(10s) == std::future_status::ready);
-  CHECK(f.get() == 42);
+  CHECK(n->threads() == std::max(1u, std::thread::hardware_concurrency()));
+}
+
+TEST_CASE("node shuts down with suspended coroutines and a published actor", "[runtime][node]") {
+  // The destructor runs on another thread so that a hang fails the test instead of the run.
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  std::thread t{[done] {
+    {
+      troupe::node_config cfg{"shutdown-test"};
+      cfg.listen = troupe::endpoint{"127.0.0.1", 0};
+      auto n = troupe::node::start(cfg);
+      REQUIRE(n);
+      auto waiter = troupe::spawn(*n, [](troupe::context& self) -> troupe::task<> {
+        co_await troupe::receive<int>(self);
+      });
+      troupe::spawn(*n, [](troupe::context& self) -> troupe::task<> {
+        co_await troupe::sleep(self, 10h);
+      });
+      troupe::spawn(*n, [waiter](troupe::context& self) -> troupe::task<> {
+        co_await troupe::request<int>(self, waiter, troupe::infinite, 1);
+      });
+      auto port = n->system().middleman().publish(waiter, 0, "127.0.0.1");
+      REQUIRE(port);
+    }
+    done->set_value();
+  }};
+  auto status = finished.wait_for(30s);
+  if (status != std::future_status::ready) {
+    t.detach();
+    FAIL("node destructor did not return within 30 s");
+  }
+  t.join();
 }

@@ -17,6 +17,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message.hpp>
+#include <caf/type_erased_tuple.hpp>
 
 #include <troupe/assert.hpp>
 #include <troupe/detail/actor_record.hpp>
@@ -42,7 +43,7 @@ struct pending_await {
   std::uint64_t token = 0;
   std::coroutine_handle<> frame;
   /// For receives: whether a message matches, set by the receive awaiter.
-  bool (*matches)(const caf::message&) = nullptr;
+  bool (*matches)(const caf::type_erased_tuple&) = nullptr;
   caf::message payload;
   caf::error failure;
   bool timed_out = false;
@@ -154,7 +155,10 @@ public:
 
 protected:
   /// Wraps the user's behavior with the internal resume handler and selective receive.
-  caf::behavior finish_behavior(caf::behavior user);
+  /// A coroutine-body actor consumes its mailbox only through awaits, so messages that no
+  /// receive matches yet stay queued (`stash_unmatched`); a behavior actor answers them as CAF
+  /// does, with `unexpected_message`.
+  caf::behavior finish_behavior(caf::behavior user, bool stash_unmatched);
 
   /// Marks this thread as the one inside the actor for the guard's lifetime.
   class inside_guard {
@@ -182,6 +186,7 @@ private:
   caf::actor_addr parent_;
   caf::strong_actor_ptr last_sender_;
   bool introspect_;
+  bool stash_unmatched_ = true;
   std::atomic<std::thread::id> inside_{};
   std::uint64_t next_token_ = 1;
   std::vector<detail::pending_await> pending_;

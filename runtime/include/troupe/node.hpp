@@ -27,9 +27,6 @@ struct peer {
   caf::actor spawner;
 };
 
-/// A factory for actors spawned by name (locally or from another node).
-using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&)>;
-
 /// One process of a simulation: owns the CAF actor system (one work-stealing pool, one worker
 /// per core by default), its listening port or joined peer, and the live-actor registry.
 ///
@@ -70,7 +67,8 @@ public:
   result<peer> join(const endpoint& where, std::chrono::milliseconds timeout);
 
   /// Registers `factory` under `type`, so that `spawn_remote(type)` from other nodes and
-  /// `spawn_named(type)` here can start it. Register on every node, before joining.
+  /// `spawn_named(type)` here can start it. Types needed as soon as the node listens or joins
+  /// belong in `node_config::add_actor_type` instead, which registers them before.
   void add_actor_type(std::string type, actor_factory factory);
 
   /// Spawns an actor registered with `add_actor_type` here.

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/message.hpp>
 
 #include <troupe/endpoint.hpp>
 #include <troupe/result.hpp>
@@ -19,6 +23,9 @@ class node;
 namespace detail {
 class node_state;
 }
+
+/// A factory for actors spawned by name (locally or from another node); see `make_factory`.
+using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&)>;
 
 /// A node's configuration: troupe's options, the program's own options, and CAF's keys.
 ///
@@ -49,6 +56,17 @@ public:
     return *this;
   }
 
+  /// Registers `factory` under `type` for every node started from this config, so that
+  /// `spawn_remote(type)` from other nodes works as soon as the node listens or joins.
+  ///
+  /// ```cpp
+  /// cfg.add_actor_type("adder", troupe::make_factory<int>(adder));   // adder(self, int)
+  /// ```
+  node_config& add_actor_type(std::string type, actor_factory factory) {
+    actor_types[std::move(type)] = std::move(factory);
+    return *this;
+  }
+
   /// Parses `argv` (and the `--config` file): fills the fields below or returns an error
   /// naming the flag. `--help` returns `errc::help_requested` with the help text.
   result<void> parse_args(int argc, const char* const* argv);
@@ -66,6 +84,8 @@ public:
   std::string config_file;
   bool introspection = true;
   bool latency_mode = false;
+  /// Actor types registered with `add_actor_type`, copied into each node at its start.
+  std::map<std::string, actor_factory> actor_types;
 
   /// Runtime state of the node using this config (set by `troupe::node`).
   detail::node_state* state = nullptr;

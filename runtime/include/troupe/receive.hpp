@@ -9,6 +9,7 @@
 
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
+#include <caf/type_erased_tuple.hpp>
 
 #include <troupe/context.hpp>
 #include <troupe/detail/type_names.hpp>
@@ -20,7 +21,7 @@ namespace detail {
 
 template <class T>
 struct element_match {
-  static bool at(const caf::message& m, size_t i) {
+  static bool at(const caf::type_erased_tuple& m, size_t i) {
     return m.match_element<T>(i);
   }
 };
@@ -28,7 +29,7 @@ struct element_match {
 // An atom constant matches an atom element of the same value, as in CAF's own handlers.
 template <caf::atom_value V>
 struct element_match<caf::atom_constant<V>> {
-  static bool at(const caf::message& m, size_t i) {
+  static bool at(const caf::type_erased_tuple& m, size_t i) {
     return m.match_element<caf::atom_value>(i) && m.get_as<caf::atom_value>(i) == V;
   }
 };
@@ -41,8 +42,10 @@ T take_element(caf::message& m, size_t i) {
     return std::move(m.get_mutable_as<T>(i));
 }
 
+// Matching looks at the mailbox element in place: a message that does not match must stay
+// intact in the mailbox for a later receive or handler.
 template <class... Ts>
-bool message_matches(const caf::message& m) {
+bool message_matches(const caf::type_erased_tuple& m) {
   if (m.size() != sizeof...(Ts))
     return false;
   size_t i = 0;

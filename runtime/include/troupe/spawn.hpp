@@ -56,7 +56,7 @@ public:
       auto body = std::apply(
         [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
         args_);
-      auto behavior = finish_behavior(caf::behavior{});
+      auto behavior = finish_behavior(caf::behavior{}, true);
       start_root(std::move(body), [this](std::exception_ptr ep) {
         if (ep)
           quit(exception_to_error(ep));
@@ -68,7 +68,7 @@ public:
       auto user = std::apply(
         [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
         args_);
-      return finish_behavior(std::move(user).make(*this));
+      return finish_behavior(std::move(user).make(*this), false);
     }
   }
 

@@ -1,0 +1,106 @@
+#include "fixture.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+using namespace troupe::test;
+
+TEST_CASE("parallel_for runs every index once, on the node's workers only",
+          "[runtime][parallel_for]") {
+  auto threads = GENERATE(1u, 2u, 4u);
+  CAPTURE(threads);
+  auto n = start_node(threads);
+  auto workers = n.worker_threads();
+  REQUIRE(workers.size() == threads);
+  constexpr std::size_t count = 100000;
+  auto hits = std::make_shared<std::vector<std::atomic<int>>>(count);
+  auto seen = std::make_shared<std::set<std::thread::id>>();
+  auto mtx = std::make_shared<std::mutex>();
+  outcome<bool> done;
+  troupe::spawn(n, [=, p = done.promise](troupe::context& self) -> troupe::task<> {
+    co_await troupe::parallel_for(self, 0, count, [&](std::size_t b, std::size_t e) {
+      for (auto i = b; i < e; ++i)
+        (*hits)[i].fetch_add(1);
+      std::lock_guard<std::mutex> guard{*mtx};
+      seen->insert(std::this_thread::get_id());
+    });
+    p->set_value(true);
+  });
+  REQUIRE(done.get("the kernel"));
+  CHECK(std::all_of(hits->begin(), hits->end(), [](auto& h) { return h.load() == 1; }));
+  for (auto id : *seen)
+    CHECK(std::find(workers.begin(), workers.end(), id) != workers.end());
+}
+
+TEST_CASE("parallel_for awaited by 100 actors at once completes with one worker",
+          "[runtime][parallel_for]") {
+  auto threads = GENERATE(1u, 2u);
+  CAPTURE(threads);
+  auto n = start_node(threads);
+  constexpr int actors = 100;
+  auto sums = std::make_shared<std::vector<std::atomic<long>>>(actors);
+  auto finished = std::make_shared<std::atomic<int>>(0);
+  outcome<bool> all;
+  for (int a = 0; a < actors; ++a)
+    troupe::spawn(n, [=, p = all.promise](troupe::context& self) -> troupe::task<> {
+      co_await troupe::parallel_for(self, 0, 1000,
+                                    [&](std::size_t i) { (*sums)[a].fetch_add(long(i)); });
+      if (finished->fetch_add(1) + 1 == actors)
+        p->set_value(true);
+    });
+  REQUIRE(all.get("all 100 kernels"));
+  for (auto& s : *sums)
+    CHECK(s.load() == 999L * 1000 / 2);
+}
+
+TEST_CASE("parallel_for rethrows a chunk's exception at co_await", "[runtime][parallel_for]") {
+  auto n = start_node(2);
+  outcome<std::string> got;
+  troupe::spawn(n, [p = got.promise](troupe::context& self) -> troupe::task<> {
+    try {
+      co_await troupe::parallel_for(self, 0, 100, [](std::size_t i) {
+        if (i == 57)
+          throw std::domain_error("bad cell 57");
+      });
+      p->set_value("no exception");
+    } catch (const std::domain_error& e) {
+      p->set_value(e.what());
+    }
+  });
+  CHECK(got.get("the exception") == "bad cell 57");
+}
+
+TEST_CASE("blocking parallel_for from a worker thread does not deadlock with one worker",
+          "[runtime][parallel_for]") {
+  auto n = start_node(1);
+  auto* sys = &n.system();
+  outcome<long> got;
+  auto a = troupe::spawn(n, [sys](troupe::context&) -> troupe::behavior {
+    return {[sys](int count) {
+      std::atomic<long> sum{0};
+      troupe::parallel_for(*sys, 0, std::size_t(count), [&](std::size_t i) { sum += long(i); });
+      return sum.load();
+    }};
+  });
+  caf::scoped_actor client{n.system()};
+  long sum = -1;
+  client->request(a, std::chrono::seconds(20), 1000)
+    .receive([&](long v) { sum = v; }, [&](caf::error& e) { FAIL(n.system().render(e)); });
+  CHECK(sum == 999L * 1000 / 2);
+}
+
+TEST_CASE("blocking parallel_for from main sums the range", "[runtime][parallel_for]") {
+  auto n = start_node(2);
+  std::vector<double> v(1 << 16, 0.5);
+  troupe::parallel_for(n.system(), 0, v.size(), [&](std::size_t b, std::size_t e) {
+    for (auto i = b; i < e; ++i)
+      v[i] *= 4;
+  });
+  CHECK(std::accumulate(v.begin(), v.end(), 0.0) == 2.0 * v.size());
+}
