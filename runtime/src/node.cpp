@@ -159,8 +159,9 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
             foreign = true;
         },
         [&](caf::error& err) {
-          last_error = err == caf::sec::request_timeout ? std::string{"it accepted the connection but sent no CAF handshake"}
-                                                         : sys.render(err);
+          last_error = err == caf::sec::request_timeout
+                         ? std::string{"it accepted the connection but sent no CAF handshake"}
+                         : sys.render(err);
         });
     if (found) {
       state_->joined = found;
