@@ -94,3 +94,21 @@ TEST_CASE("task destroyed before it runs frees its frame without running it", "[
   }
   CHECK(log.empty());
 }
+
+namespace {
+
+troupe::task<int> await_named(std::vector<const char*>& log) {
+  auto t = forty_two(log);
+  int first = co_await t;
+  co_return first + 1;
+}
+
+} // namespace
+
+TEST_CASE("task named by an lvalue can be awaited", "[runtime][task]") {
+  std::vector<const char*> log;
+  int out = 0;
+  drive(await_named(log), out);
+  CHECK(out == 43);
+  CHECK(log.size() == 1);
+}

@@ -65,9 +65,10 @@ public:
     } else {
       self->caf::event_based_actor::request(dest, t, std::move(msg_))
         .then(
-          [self, token](R& reply) {
+          [self, token](R&) {
+            // Take the reply message itself rather than copying the value into a new one.
             if (auto p = self->find_await(token))
-              p->payload = caf::make_message(std::move(reply));
+              p->payload = self->current_mailbox_element()->move_content_to_message();
             self->resume_await(token);
           },
           std::move(on_error));

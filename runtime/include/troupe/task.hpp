@@ -146,22 +146,11 @@ public:
 
   /// Awaiting starts the task and yields its result (or rethrows its exception).
   auto operator co_await() && noexcept {
-    struct awaiter {
-      handle_type handle;
+    return awaiter{handle_};
+  }
 
-      bool await_ready() const noexcept {
-        return !handle || handle.done();
-      }
-
-      std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-        handle.promise().set_continuation(awaiting);
-        return handle;
-      }
-
-      T await_resume() {
-        return handle.promise().take();
-      }
-    };
+  /// Awaiting a named task works the same; the task still owns (and frees) the frame.
+  auto operator co_await() & noexcept {
     return awaiter{handle_};
   }
 
@@ -171,6 +160,24 @@ public:
   }
 
 private:
+  // A prvalue pointing at the frame: copies (g++ 12 copies lvalue awaiters) share the state.
+  struct awaiter {
+    handle_type handle;
+
+    bool await_ready() const noexcept {
+      return !handle || handle.done();
+    }
+
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+      handle.promise().set_continuation(awaiting);
+      return handle;
+    }
+
+    T await_resume() {
+      return handle.promise().take();
+    }
+  };
+
   handle_type handle_;
 };
 
