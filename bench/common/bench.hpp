@@ -27,7 +27,7 @@ namespace bench {
 /// so that a typo in bench/run-all fails loudly instead of measuring the default.
 class options {
 public:
-  options(int argc, char** argv, std::initializer_list<std::string_view> known) {
+  options(int argc, char** argv, const std::vector<std::string_view>& known) {
     for (int i = 1; i < argc; ++i) {
       std::string_view a = argv[i];
       if (a == "--help" || a == "-h") {

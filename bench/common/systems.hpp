@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,21 @@
 namespace bench {
 
 /// Parses `args` (command-line flags) into a fresh node_config, as a user's `main` would.
+/// Flags in the environment variable BENCH_TROUPE_FLAGS (split at spaces) come after them:
+/// how bench/run-all compares scheduler settings without recompiling, e.g.
+/// BENCH_TROUPE_FLAGS="--work-stealing.moderate-poll-attempts=500".
 inline std::unique_ptr<troupe::node_config> troupe_config(const std::vector<std::string>& args) {
   auto cfg = std::make_unique<troupe::node_config>("bench");
+  std::vector<std::string> extra;
+  if (const char* env = std::getenv("BENCH_TROUPE_FLAGS")) {
+    std::istringstream in{env};
+    for (std::string f; in >> f;)
+      extra.push_back(f);
+  }
   std::vector<const char*> argv{"bench"};
   for (auto& a : args)
+    argv.push_back(a.c_str());
+  for (auto& a : extra)
     argv.push_back(a.c_str());
   if (auto ok = cfg->parse_args(static_cast<int>(argv.size()), argv.data()); !ok) {
     std::fprintf(stderr, "bench: %s\n", ok.error().message().c_str());

@@ -214,10 +214,18 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
 
 void node_config::apply_scheduler_settings() {
   set("scheduler.max-threads", threads);
+  // Keys the user gave (command line, config file) win over the defaults below.
   if (latency_mode) {
     // Idle workers never sleep: lowest wake-up latency, at the price of busy idle cores.
-    set("work-stealing.aggressive-poll-attempts", std::numeric_limits<int>::max() / 2);
+    caf::put_missing(content, "work-stealing.aggressive-poll-attempts",
+                     std::numeric_limits<int>::max() / 2);
   }
+  // An idle worker spins for CAF's 100 polls (a few µs), then waits on its condition
+  // variable, which an external enqueue (middleman, timer, kernel launch) signals at once.
+  // CAF's middle phase, 500 polls 50 µs apart, is skipped: a wake-up arriving in it waited up
+  // to a whole sleep, and its polling burned CPU on nodes with a slow trickle of work
+  // (docs/PERFORMANCE.md: remote round trip 262 -> 73 µs, 1 ms timer tick 17.5% -> 5% CPU).
+  caf::put_missing(content, "work-stealing.moderate-poll-attempts", 0);
 }
 
 } // namespace troupe
