@@ -75,8 +75,8 @@ double run(caf::actor_system& sys, std::int64_t leaves, Spawn spawn_root) {
 
 [[noreturn]] void one_rep(const std::string& impl, std::int64_t leaves, unsigned threads) {
   double secs = 0;
-  if (impl == "caf") {
-    bench::caf_system s{threads, false};
+  if (impl == "caf" || impl == "caf-tuned") {
+    bench::caf_system s{threads, impl == "caf-tuned"};
     secs = run(s.sys(), leaves, [&](caf::actor parent) {
       s.sys().spawn(caf_skynet, parent, std::int64_t{0}, leaves, std::int64_t{10});
     });
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   auto reps = opt.get("reps", 5LL);
   auto impls = bench::impl_list(opt, "troupe,caf,troupe-nointrospect");
   std::vector<std::string> order;
-  for (auto name : {"troupe", "caf", "troupe-nointrospect"})
+  for (auto name : {"troupe", "caf", "caf-tuned", "troupe-nointrospect"})
     if (impls.count(name) != 0)
       order.emplace_back(name);
 

@@ -49,8 +49,8 @@ void wait_for(const std::atomic<std::int64_t>& started, std::int64_t n) {
 /// One rep in this (child) process.
 [[noreturn]] void one_rep(const std::string& impl, std::int64_t n, unsigned threads) {
   std::atomic<std::int64_t> started{0};
-  if (impl == "caf") {
-    bench::caf_system s{threads, false};
+  if (impl == "caf" || impl == "caf-tuned") {
+    bench::caf_system s{threads, impl == "caf-tuned"};
     auto rss0 = bench::rss_bytes();
     auto t0 = bench::clock::now();
     for (std::int64_t i = 0; i < n; ++i)
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   auto reps = opt.get("reps", 5LL);
   auto impls = bench::impl_list(opt, "troupe,caf,troupe-nointrospect");
   std::vector<std::string> order;
-  for (auto name : {"troupe", "caf", "troupe-nointrospect"})
+  for (auto name : {"troupe", "caf", "caf-tuned", "troupe-nointrospect"})
     if (impls.count(name) != 0)
       order.emplace_back(name);
 
