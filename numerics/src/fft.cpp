@@ -50,8 +50,11 @@ void backward(Eigen::FFT<double>& engine, double* dst, const complex* src, Eigen
     engine.inv(dst, src, n);
 }
 
-// Rows are gathered this many at a time: each column then yields 128 contiguous bytes.
-constexpr Eigen::Index row_block = 8;
+// Rows are gathered this many at a time: each column then yields 256 contiguous bytes. The
+// gathered rows lie `cols + row_pad` apart, so that they do not all fall into one cache set
+// when cols is a power of two.
+constexpr Eigen::Index row_block = 16;
+constexpr Eigen::Index row_pad = 8;
 
 std::string shape(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
@@ -76,16 +79,17 @@ auto rows_pass(const exec& ex, Eigen::MatrixXcd& y, bool inverse, const char* na
       auto& engine = local_fft();
       auto cols = y.cols();
       thread_local std::vector<complex> in, out;
-      in.resize(static_cast<std::size_t>(row_block * cols));
+      auto stride = cols + row_pad;
+      in.resize(static_cast<std::size_t>(row_block * stride));
       out.resize(static_cast<std::size_t>(cols));
       for (auto blk = b; blk < e; ++blk) {
         auto r0 = static_cast<Eigen::Index>(blk) * row_block;
         auto nr = std::min(row_block, y.rows() - r0);
         for (Eigen::Index j = 0; j < cols; ++j)
           for (Eigen::Index r = 0; r < nr; ++r)
-            in[static_cast<std::size_t>(r * cols + j)] = y(r0 + r, j);
+            in[static_cast<std::size_t>(r * stride + j)] = y(r0 + r, j);
         for (Eigen::Index r = 0; r < nr; ++r) {
-          auto* src = &in[static_cast<std::size_t>(r * cols)];
+          auto* src = &in[static_cast<std::size_t>(r * stride)];
           if (inverse)
             backward(engine, out.data(), src, cols);
           else
@@ -94,7 +98,7 @@ auto rows_pass(const exec& ex, Eigen::MatrixXcd& y, bool inverse, const char* na
         }
         for (Eigen::Index j = 0; j < cols; ++j)
           for (Eigen::Index r = 0; r < nr; ++r)
-            y(r0 + r, j) = in[static_cast<std::size_t>(r * cols + j)];
+            y(r0 + r, j) = in[static_cast<std::size_t>(r * stride + j)];
       }
     },
     kernel_options{.name = name});

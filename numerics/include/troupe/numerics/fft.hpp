@@ -9,7 +9,7 @@
 /// since it cannot be told from the half spectrum. Each column and row is transformed by the
 /// same code whatever the split, so results do not depend on the thread count. Any length
 /// works (kissfft factors it into 2, 3, 4, 5 and generic radices; large prime factors are
-/// slow). NaN and infinity propagate into the outputs.
+/// slow). NaN in an input gives NaN in the outputs it reaches (an infinity may give NaN too).
 #pragma once
 
 #include <complex>
