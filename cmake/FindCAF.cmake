@@ -40,8 +40,9 @@ foreach(_comp core io openssl)
   endif()
 endforeach()
 
+# CAF_VERSION is required too: without it FPHSA would accept any version request.
 find_package_handle_standard_args(CAF
-  REQUIRED_VARS CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_INCLUDE_DIR
+  REQUIRED_VARS CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_INCLUDE_DIR CAF_VERSION
   VERSION_VAR CAF_VERSION
   HANDLE_COMPONENTS)
 
