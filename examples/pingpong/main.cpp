@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
                           "process or\nagainst the ponger of a node started with --listen."};
   std::int64_t rounds = 10000;
   double serve_timeout_s = 0;
-  cfg.option(rounds, "rounds", "round trips to play (default 10000)");
+  cfg.option(rounds, "rounds", "round trips to play");
   cfg.option(serve_timeout_s, "serve-timeout",
              "with --listen: give up when no peer is done after this many seconds "
              "(default 0: wait for ever)");

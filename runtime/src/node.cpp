@@ -20,6 +20,16 @@ namespace troupe {
 
 namespace {
 
+// "int, caf::actor": the portable type names of a message's elements, for error messages.
+std::string element_types(caf::actor_system& sys, const caf::message& msg) {
+  std::string out;
+  for (size_t i = 0; i < msg.size(); ++i) {
+    auto& name = sys.types().portable_name(msg.type(i));
+    out += (i == 0 ? "" : ", ") + (name.empty() ? std::string{"?"} : name);
+  }
+  return out.empty() ? "no arguments" : out;
+}
+
 behavior spawner(context& self, detail::node_state* st) {
   return {
     [st](spawn_request_atom, const std::string& type, caf::message& args) -> caf::result<caf::actor> {
@@ -28,15 +38,17 @@ behavior spawner(context& self, detail::node_state* st) {
         std::lock_guard<std::mutex> guard{st->factories_mtx};
         auto i = st->factories.find(type);
         if (i == st->factories.end())
-          return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments,
-                                 "no actor type '" + type + "' is registered on this node: "
-                                 "call node.add_actor_type(\"" + type + "\", ...) before joining");
+          return detail::spawn_refused(
+            "the node " + st->cfg->program + " has no actor type '" + type
+            + "': register it with cfg.add_actor_type(\"" + type
+            + "\", ...) on every node, before the node starts");
         factory = i->second;
       }
       auto a = factory(*st->sys, args);
       if (!a)
-        return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments,
-                               "actor type '" + type + "' does not take these arguments");
+        return detail::spawn_refused("actor type '" + type + "' on " + st->cfg->program
+                                     + " does not take these arguments ("
+                                     + element_types(*st->sys, args) + ")");
       return a;
     },
   };
@@ -71,8 +83,11 @@ result<node> node::start(node_config& cfg) {
   if (cfg.state != nullptr)
     return error{errc::bad_option, "this node_config is in use by a running node; give each "
                                    "node its own node_config"};
-  if (cfg.threads == 0)
-    cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (cfg.threads == 0) {
+    // Not parsed: honour a scheduler.max-threads the program set, else one worker per core.
+    auto n = caf::get_if<std::size_t>(&cfg.content, "scheduler.max-threads");
+    cfg.threads = n && *n > 0 ? *n : std::max(1u, std::thread::hardware_concurrency());
+  }
   cfg.apply_scheduler_settings();
   if (!cfg.middleman_loaded_) {
     cfg.load<caf::io::middleman>();
@@ -211,13 +226,23 @@ result<caf::actor> node::spawn_named(const std::string& type, caf::message args)
 
 result<caf::actor> node::spawn_remote(const peer& where, const std::string& type,
                                       caf::message args, std::chrono::milliseconds timeout) {
+  auto what = "spawn_remote of '" + type + "'";
+  if (!where.spawner)
+    return error{errc::unreachable, what + ": not joined to that node (no spawner)"};
   caf::scoped_actor self{*state_->sys};
-  result<caf::actor> out{errc::timeout, "spawn_remote of '" + type + "' timed out"};
+  result<caf::actor> out{errc::timeout, what + " timed out"};
   self->request(where.spawner, timeout, spawn_request_atom::value, type, std::move(args))
     .receive([&](caf::actor& a) { out = std::move(a); },
              [&](caf::error& err) {
-               out = error{errc::no_such_actor_type,
-                           "spawn_remote of '" + type + "' failed: " + state_->sys->render(err)};
+               if (err == caf::sec::cannot_spawn_actor_from_arguments
+                   && err.context().match_elements<std::string>())
+                 out = error{errc::no_such_actor_type,
+                             what + ": " + err.context().get_as<std::string>(0)};
+               else if (err == caf::sec::request_timeout)
+                 out = error{errc::timeout, what + " timed out after "
+                                              + std::to_string(timeout.count()) + " ms"};
+               else
+                 out = error{errc::unreachable, what + " failed: " + state_->sys->render(err)};
              });
   return out;
 }

@@ -1,5 +1,6 @@
 #include <troupe/node_config.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <limits>
@@ -99,30 +100,89 @@ node_config::node_config(std::string program_name, std::string program_descripti
 
 node_config::~node_config() = default;
 
+namespace {
+
+// CAF's own command-line switches, which troupe handles itself (or hides: --config-file is
+// troupe's --config).
+bool is_caf_builtin(const caf::config_option& opt) {
+  auto name = opt.long_name();
+  return opt.category() == "global"
+         && (name == "help" || name == "long-help" || name == "dump-config"
+             || name == "config-file");
+}
+
+std::string str(caf::string_view v) {
+  return {v.data(), v.size()};
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void print_option(std::ostream& out, const std::string& lhs, const std::string& help) {
+  out << lhs << std::string(lhs.size() < 30 ? 30 - lhs.size() : 1, ' ') << help << "\n";
+}
+
+} // namespace
+
 std::string node_config::help_text() const {
+  return help_text(false);
+}
+
+std::string node_config::help_text(bool with_caf_options) const {
   std::ostringstream out;
   out << "usage: " << program << " [options]\n";
   if (!description.empty())
     out << description << "\n";
   out << "\nnode options:\n";
-  for (auto& f : troupe_flags) {
-    auto lhs = "  --" + std::string{f.name} + " " + std::string{f.arg};
-    out << lhs << std::string(lhs.size() < 30 ? 30 - lhs.size() : 1, ' ') << f.help << "\n";
+  for (auto& f : troupe_flags)
+    print_option(out, "  --" + std::string{f.name} + " " + std::string{f.arg},
+                 std::string{f.help});
+  print_option(out, "  --help", "print this text");
+  print_option(out, "  --long-help", "print this text and every CAF option");
+  print_option(out, "  --dump-config", "print the configuration and exit");
+  bool any = false;
+  for (auto& opt : custom_options_) {
+    if (opt.category() != "global" || is_caf_builtin(opt))
+      continue;
+    if (!any)
+      out << "\n" << program << " options:\n";
+    any = true;
+    auto lhs = "  --" + str(opt.long_name()) + " "
+               + (opt.is_flag() ? std::string{"[BOOL]"} : upper(str(opt.type_name())));
+    auto help = str(opt.description());
+    if (help.find("default") == std::string::npos)
+      if (auto v = opt.get(); v && !opt.is_flag())
+        help += " (default: " + caf::to_string(*v) + ")";
+    print_option(out, lhs, help);
   }
-  out << "  --help                      print this text\n";
-  out << "\nprogram and CAF options (--key value or --key=value):\n";
-  out << custom_options_.help_text(true);
-  out << "\nAny CAF key can be given too, e.g. --middleman.heartbeat-interval=500ms\n";
+  if (with_caf_options) {
+    out << "\nCAF options (--category.key=value, or [category] key=value in --config):\n";
+    for (auto& opt : custom_options_)
+      if (opt.category() != "global")
+        print_option(out, "  --" + str(opt.category()) + "." + str(opt.long_name())
+                            + " " + str(opt.type_name()),
+                     str(opt.description()));
+  }
+  out << "\nOptions take --key value or --key=value. Any CAF key works too, e.g.\n"
+         "--middleman.heartbeat-interval=500ms (see --long-help).\n";
   return out.str();
 }
 
 result<void> node_config::parse_args(int argc, const char* const* argv) {
   std::vector<std::string> caf_args;
   std::optional<std::size_t> cli_threads;
+  // CAF's command line takes a boolean only as a bare switch (true): troupe sets the values
+  // given as --name=BOOL or --name BOOL itself, after CAF's parse.
+  std::vector<std::pair<const caf::config_option*, bool>> bools;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h" || arg == "-?")
-      return error{errc::help_requested, help_text()};
+      return error{errc::help_requested, help_text(false)};
+    if (arg == "--long-help")
+      return error{errc::help_requested, help_text(true)};
     if (arg.size() < 3 || arg.substr(0, 2) != "--")
       return error{errc::bad_option, "unexpected argument '" + std::string{arg}
                                        + "': options start with -- (see --help)"};
@@ -131,6 +191,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     std::optional<std::string_view> value;
     if (eq != std::string_view::npos)
       value = arg.substr(eq + 1);
+    if (name == "config-file")
+      name = "config";
     auto flag = "--" + std::string{name};
     if (is_troupe_flag(name)) {
       if (!value) {
@@ -168,15 +230,24 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
       }
       continue;
     }
-    // CAF's parser only takes --key=value: join a separate value for options that take one.
-    if (!value) {
-      auto* opt = custom_options_.cli_long_name_lookup(name);
-      if (opt != nullptr && !opt->is_flag()) {
-        if (i + 1 >= argc)
-          return error{errc::bad_option, flag + " needs a value (see --help)"};
-        caf_args.push_back(flag + "=" + argv[++i]);
+    auto* opt = custom_options_.cli_long_name_lookup(name);
+    if (opt != nullptr && opt->is_flag()) {
+      if (!value && i + 1 < argc && parse_bool(name, argv[i + 1]))
+        value = argv[++i];
+      if (value) {
+        auto b = parse_bool(name, *value);
+        if (!b)
+          return b.error();
+        bools.emplace_back(opt, *b);
         continue;
       }
+    }
+    // CAF's parser only takes --key=value: join a separate value for options that take one.
+    if (!value && opt != nullptr && !opt->is_flag()) {
+      if (i + 1 >= argc)
+        return error{errc::bad_option, flag + " needs a value (see --help)"};
+      caf_args.push_back(flag + "=" + argv[++i]);
+      continue;
     }
     caf_args.emplace_back(arg);
   }
@@ -204,8 +275,22 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     return error{errc::bad_option, (config_file.empty() ? "" : "in " + config_file + ": ")
                                      + rendered};
   }
-  if (cli_threads)
+  if (cli_helptext_printed) // CAF printed what --dump-config asked for
+    return error{errc::help_requested, ""};
+  for (auto& [opt, b] : bools) {
+    opt->store(caf::config_value{b});
+    put(content, str(opt->full_name()), caf::config_value{b});
+  }
+  if (cli_threads) {
     threads = *cli_threads;
+  } else if (auto n = caf::get_if<std::size_t>(&content, "scheduler.max-threads");
+             n && threads == 0) {
+    // scheduler.max-threads given as a CAF key (command line or --config file).
+    if (*n == 0 || *n > 4096)
+      return error{errc::bad_option, "scheduler.max-threads must be a whole number from 1 to "
+                                     "4096 (got " + std::to_string(*n) + ")"};
+    threads = *n;
+  }
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   apply_scheduler_settings();

@@ -71,8 +71,11 @@ public:
   /// naming the flag. `--help` returns `errc::help_requested` with the help text.
   result<void> parse_args(int argc, const char* const* argv);
 
-  /// The help text listing every option.
+  /// The help text listing troupe's and the program's options.
   [[nodiscard]] std::string help_text() const;
+
+  /// The help text, with every CAF option too when `with_caf_options` (`--long-help`).
+  [[nodiscard]] std::string help_text(bool with_caf_options) const;
 
   std::string program;
   std::string description;

@@ -2,14 +2,19 @@
 /// Spawning troupe actors on another node from a coroutine.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/message.hpp>
+#include <caf/sec.hpp>
 
+#include <troupe/context.hpp>
 #include <troupe/node.hpp>
 #include <troupe/request.hpp>
+#include <troupe/result.hpp>
 
 namespace troupe {
 
@@ -19,8 +24,110 @@ using spawn_request_atom = caf::atom_constant<caf::atom("t_spawn")>;
 /// The name under which each node registers its spawner in CAF's registry.
 inline constexpr caf::atom_value spawner_name = caf::atom("t_spawner");
 
-/// Spawns an actor registered as `type` (with `node::add_actor_type`) on the node `where`,
-/// with `args...` as its arguments; yields `result<caf::actor>` within `timeout`.
+namespace detail {
+
+/// The error of a spawner that cannot make the requested actor: its text says why.
+inline caf::error spawn_refused(std::string why) {
+  return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments, std::move(why));
+}
+
+/// Awaits a peer's spawner's answer to a `spawn_remote`; yields `result<caf::actor>`.
+///
+/// Like `request_awaiter`, it keeps the reply in the actor's pending table, so a copy of the
+/// awaiter still sees it. Unlike a plain request, it checks the spawn arguments (a message
+/// inside the request) for unregistered types, and turns a refusal into
+/// `errc::no_such_actor_type` with the remote node's explanation.
+class spawn_remote_awaiter {
+public:
+  spawn_remote_awaiter(context& self, caf::actor spawner, std::string type, duration timeout,
+                       caf::message args)
+    : self_(&self), spawner_(std::move(spawner)), type_(std::move(type)), timeout_(timeout),
+      args_(std::move(args)) {
+  }
+
+  bool await_ready() {
+    if (!spawner_) {
+      early_ = error{errc::unreachable, what() + ": not joined to that node (no spawner)"};
+      return true;
+    }
+    auto dest = caf::actor_cast<caf::strong_actor_ptr>(spawner_);
+    if (auto ok = self_->check_portable(dest, args_); !ok) {
+      early_ = error{ok.error().code(), what() + ": an argument cannot go to another node: " + ok.error().message()};
+      return true;
+    }
+    return false;
+  }
+
+  void await_suspend(std::coroutine_handle<> frame) {
+    auto token = self_->begin_await(frame);
+    token_ = token;
+    auto self = self_;
+    await_info info;
+    info.what = await_info::kind::reply;
+    info.peer = spawner_.id();
+    if (timeout_ != infinite)
+      info.until = std::chrono::system_clock::now()
+                   + std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout_);
+    self->describe_await(token, std::move(info));
+    self->count_sent();
+    auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
+    self->caf::event_based_actor::request(spawner_, t, spawn_request_atom::value, type_,
+                                          std::move(args_))
+      .then(
+        [self, token](caf::actor& spawned) {
+          if (auto p = self->find_await(token))
+            p->payload = caf::make_message(std::move(spawned));
+          self->resume_await(token);
+        },
+        [self, token](caf::error& err) {
+          if (auto p = self->find_await(token))
+            p->failure = std::move(err);
+          self->resume_await(token);
+        });
+  }
+
+  result<caf::actor> await_resume() {
+    if (early_)
+      return *early_;
+    auto* p = self_->find_await(token_);
+    TROUPE_ASSERT(p != nullptr, "spawn_remote resumed without its pending entry");
+    auto failure = std::move(p->failure);
+    auto payload = std::move(p->payload);
+    self_->end_await(token_);
+    if (!failure)
+      return std::move(payload.get_mutable_as<caf::actor>(0));
+    if (failure == caf::sec::cannot_spawn_actor_from_arguments
+        && failure.context().match_elements<std::string>())
+      return error{errc::no_such_actor_type,
+                   what() + ": " + failure.context().get_as<std::string>(0)};
+    auto converted = self_->convert(failure, what());
+    if (converted.code() == errc::actor_exited)
+      return error{errc::unreachable, what() + ": the node went away before answering"};
+    return converted;
+  }
+
+private:
+  std::string what() const {
+    return "spawn_remote of '" + type_ + "'";
+  }
+
+  context* self_;
+  caf::actor spawner_;
+  std::string type_;
+  duration timeout_;
+  caf::message args_;
+  std::uint64_t token_ = 0;
+  std::optional<error> early_;
+};
+
+} // namespace detail
+
+/// Spawns an actor registered as `type` (with `node_config::add_actor_type`) on the node
+/// `where`, with `args...` as its arguments; yields `result<caf::actor>` within `timeout`.
+///
+/// Fails with `errc::no_such_actor_type` when `where` has no such type or it takes other
+/// arguments, `errc::type_not_registered` when an argument's type cannot cross nodes, and
+/// `errc::timeout` or `errc::unreachable` when the node does not answer.
 ///
 /// ```cpp
 /// troupe::task<> body(troupe::context& self, troupe::peer other) {
@@ -30,11 +137,10 @@ inline constexpr caf::atom_value spawner_name = caf::atom("t_spawner");
 /// }
 /// ```
 template <class... Ts>
-detail::request_awaiter<caf::actor> spawn_remote(context& self, const peer& where,
-                                                 std::string type, duration timeout,
-                                                 Ts&&... args) {
-  return request<caf::actor>(self, where.spawner, timeout, spawn_request_atom::value,
-                             std::move(type), caf::make_message(std::forward<Ts>(args)...));
+detail::spawn_remote_awaiter spawn_remote(context& self, const peer& where, std::string type,
+                                          duration timeout, Ts&&... args) {
+  return {self, where.spawner, std::move(type), timeout,
+          caf::make_message(std::forward<Ts>(args)...)};
 }
 
 } // namespace troupe
