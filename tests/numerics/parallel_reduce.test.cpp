@@ -1,6 +1,8 @@
 #include <troupe/numerics/parallel_reduce.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <future>
 #include <vector>
 
 #include "support.hpp"
@@ -112,4 +114,32 @@ TEST_CASE("reduce_chunks depends on the element count only", "[numerics][reduce]
   CHECK(reduce_chunks(8192) == 1);
   CHECK(reduce_chunks(8193) == 2);
   CHECK(reduce_chunks(100'000'000) == 256);
+}
+
+TEST_CASE("a synchronous kernel called inside an actor on a one-worker node completes",
+          "[numerics][reduce]") {
+  // The calling worker runs the chunks itself instead of blocking on the pool it occupies.
+  test_node n{1};
+  std::vector<double> v(200'000, 0.5);
+  auto r = troupe::numerics::test::in_actor(*n, [&](troupe::context& self) -> troupe::task<double> {
+    auto s = parallel_reduce(self.home_system(), 0, v.size(), 0.0,
+                             [&](std::size_t i) { return v[i]; });
+    co_return s ? *s : -1.0;
+  });
+  CHECK(r == 100'000.0);
+}
+
+TEST_CASE("a hundred actors awaiting reductions at once on one worker all finish",
+          "[numerics][reduce]") {
+  test_node n{1};
+  std::vector<double> v(50'000, 1.0);
+  auto all = std::make_shared<std::atomic<int>>(0);
+  auto done = std::make_shared<std::promise<void>>();
+  for (int a = 0; a < 100; ++a)
+    troupe::spawn(*n, [&v, all, done](troupe::context& self) -> troupe::task<> {
+      auto s = co_await parallel_reduce(self, 0, v.size(), 0.0, [&](std::size_t i) { return v[i]; });
+      if (s && *s == 50'000.0 && ++*all == 100)
+        done->set_value();
+    });
+  REQUIRE(done->get_future().wait_for(std::chrono::seconds(60)) == std::future_status::ready);
 }
