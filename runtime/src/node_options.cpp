@@ -92,6 +92,57 @@ std::string offending_argument(const std::string& rendered) {
   return rendered.substr(begin, end - begin);
 }
 
+std::string str(caf::string_view v) {
+  return {v.data(), v.size()};
+}
+
+// CAF's INI reader silently drops a value of the wrong type: read the file untyped and check
+// each value against its option, so that `count="many"` is an error instead of a default.
+std::optional<error> check_settings(const std::string& file, const caf::config_option_set& opts,
+                                    const caf::settings& xs, const std::string& category) {
+  for (auto& [key, value] : xs) {
+    if (auto* sub = caf::get_if<caf::config_value::dictionary>(&value)) {
+      auto nested = category == "global" ? key : category + "." + key;
+      if (auto bad = check_settings(file, opts, *sub, nested))
+        return bad;
+      continue;
+    }
+    auto* opt = opts.qualified_name_lookup(category, key);
+    auto where = "--config " + file + ": " + (category == "global" ? "" : category + ".") + key;
+    if (opt == nullptr) {
+      if (category == "global")
+        return error{errc::bad_option, where + " is not an option (see --help)"};
+      continue; // CAF reads some keys it does not declare; only the program's are known
+    }
+    if (opt->check(value))
+      return error{errc::bad_option, where + " must be " + str(opt->type_name()) + " (got "
+                                       + caf::to_string(value) + ")"};
+  }
+  return std::nullopt;
+}
+
+std::optional<error> check_config_file(const std::string& file,
+                                       const caf::config_option_set& opts) {
+  std::ifstream in{file};
+  auto raw = caf::actor_system_config::parse_config(in);
+  if (!raw) {
+    auto text = caf::to_string(raw.error());
+    auto number_after = [&](const std::string& key) -> std::string {
+      auto at = text.find("\"" + key + "\" = ");
+      if (at == std::string::npos)
+        return "?";
+      at += key.size() + 5;
+      return text.substr(at, text.find_first_not_of("0123456789", at) - at);
+    };
+    std::string why = "syntax error";
+    if (raw.error().category() == caf::atom("parser"))
+      why = caf::to_string(static_cast<caf::pec>(raw.error().code()));
+    return error{errc::bad_option, "--config " + file + ": line " + number_after("line")
+                                     + ", column " + number_after("column") + ": " + why};
+  }
+  return check_settings(file, opts, *raw, "global");
+}
+
 } // namespace
 
 node_config::node_config(std::string program_name, std::string program_description)
@@ -109,10 +160,6 @@ bool is_caf_builtin(const caf::config_option& opt) {
   return opt.category() == "global"
          && (name == "help" || name == "long-help" || name == "dump-config"
              || name == "config-file");
-}
-
-std::string str(caf::string_view v) {
-  return {v.data(), v.size()};
 }
 
 std::string upper(std::string s) {
@@ -257,6 +304,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     if (!ini)
       return error{errc::bad_option, "--config: cannot read '" + config_file
                                        + "' (does the file exist and is it readable?)"};
+    if (auto bad = check_config_file(config_file, custom_options_))
+      return *bad;
   }
   std::istringstream no_ini;
   auto err = config_file.empty() ? parse(caf_args, no_ini) : parse(caf_args, ini);
