@@ -14,8 +14,8 @@
 namespace bench::numerics {
 
 /// Option names every numerics benchmark program accepts.
-inline const std::vector<std::string_view> option_names = {"bench", "n", "runs", "threads",
-                                                           "sweeps"};
+inline const std::vector<std::string_view> option_names = {"bench", "n",      "runs",
+                                                           "threads", "sweeps", "chunks"};
 
 /// A deterministic, non-trivial matrix (no special structure an implementation could exploit).
 inline Eigen::MatrixXd matrix(Eigen::Index rows, Eigen::Index cols, double phase) {

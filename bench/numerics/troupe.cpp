@@ -66,8 +66,9 @@ int main(int argc, char** argv) {
   if (name == "gemm") {
     auto a = matrix(n, n, 0.1), b = matrix(n, n, 0.2);
     Eigen::MatrixXd c(n, n);
+    auto chunks = static_cast<std::size_t>(opt.get("chunks", 0LL));
     auto secs = time_in_actor(node, runs, [&](troupe::context& self) -> troupe::task<> {
-      check(co_await tn::gemm(self, a, b, c));
+      check(co_await tn::gemm(self, a, b, c, {.chunks = chunks}));
     });
     bench::keep(c(0, 0));
     bench::report(gemm_name(n), "troupe", "gflop_per_s", per_second(gemm_flops(n) / 1e9, secs),
