@@ -49,11 +49,19 @@ struct report {
 
 /// Answers each ping with its number; ends when its pinger says it is done or goes down (its
 /// process ended or the connection broke), so a listening node learns that its peer is gone.
-troupe::behavior ponger(troupe::context& self, caf::actor pinger) {
+/// With `announce`, prints "serving a peer" when the first ping arrives.
+troupe::behavior ponger(troupe::context& self, caf::actor pinger, bool announce) {
   self.monitor(pinger);
-  self.set_down_handler([&self](caf::down_msg&) { self.quit(); });
+  self.set_down_handler([&self](caf::down_msg& down) {
+    // A pinger that ended normally said "done" first; anything else is a lost peer.
+    self.quit(down.reason);
+  });
   return {
-    [](ping_atom, std::int64_t n) { return n; },
+    [announce](ping_atom, std::int64_t n) {
+      if (n == 0 && announce)
+        std::cout << "serving a peer" << std::endl;
+      return n;
+    },
     [&self](done_atom) { self.quit(); },
   };
 }
@@ -72,7 +80,7 @@ troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
     }
     other = *spawned;
   } else {
-    other = troupe::spawn(self, {.name = "ponger"}, ponger, self.handle());
+    other = troupe::spawn(self, {.name = "ponger"}, ponger, self.handle(), false);
   }
   // A request in flight when the peer's connection breaks gets no answer at all (CAF drops
   // it), so watch the ponger: its end fails the game at once instead of at the timeout.
@@ -159,9 +167,18 @@ int main(int argc, char** argv) {
   auto serving = std::make_shared<std::atomic<bool>>(false);
   cfg.add_actor_type("ponger", troupe::make_factory<caf::actor>(
                                  [served, serving](troupe::context& self, caf::actor pinger) {
-                                   if (!serving->exchange(true))
-                                     self.attach_functor([served] { served->set_value(); });
-                                   return ponger(self, std::move(pinger));
+                                   bool first = !serving->exchange(true);
+                                   if (first) {
+                                     self.attach_functor([served](const caf::error& reason) {
+                                       if (reason)
+                                         std::cout << "peer gone ("
+                                                   << caf::to_string(reason) << ")\n";
+                                       else
+                                         std::cout << "peer done\n";
+                                       served->set_value();
+                                     });
+                                   }
+                                   return ponger(self, std::move(pinger), first);
                                  },
                                  "ponger"));
 
@@ -184,7 +201,6 @@ int main(int argc, char** argv) {
       } else {
         done.wait();
       }
-      std::cout << "peer done\n";
       return 0;
     }
     return play(n, std::nullopt, rounds);

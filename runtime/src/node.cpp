@@ -1,11 +1,17 @@
 #include <troupe/node.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
@@ -52,6 +58,33 @@ behavior spawner(context& self, detail::node_state* st) {
       return a;
     },
   };
+}
+
+// Why `ep` cannot be bound, in the words of the OS ("Address already in use"): CAF reports
+// every failure as "tcp socket creation failed". Falls back to CAF's text.
+std::string why_not_bindable(const endpoint& ep, std::string caf_text) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  auto port = std::to_string(ep.port);
+  if (int rc = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return "unknown host: " + std::string{::gai_strerror(rc)};
+  std::string why = std::move(caf_text);
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+      continue;
+    int rc = ::bind(fd, ai->ai_addr, ai->ai_addrlen);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) {
+      why = std::strerror(err);
+      break;
+    }
+  }
+  ::freeaddrinfo(found);
+  return why;
 }
 
 } // namespace
@@ -110,7 +143,7 @@ result<node> node::start(node_config& cfg) {
     if (!port)
       return error{errc::port_unavailable,
                    "--listen " + ep.to_string() + ": cannot listen there ("
-                     + state.sys->render(port.error())
+                     + why_not_bindable(ep, state.sys->render(port.error()))
                      + "); pick a free port, or 0 for any, and a local address"};
     state.bound = endpoint{ep.host, *port};
     std::printf("listening on %s\n", state.bound->to_string().c_str());

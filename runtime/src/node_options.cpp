@@ -278,6 +278,9 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
       continue;
     }
     auto* opt = custom_options_.cli_long_name_lookup(name);
+    if (opt == nullptr && name.substr(0, 4) != "caf#")
+      // Caught here rather than by CAF, so that a value after it is not blamed instead.
+      return error{errc::bad_option, "unknown option " + flag + " (see --help)"};
     if (opt != nullptr && opt->is_flag()) {
       if (!value && i + 1 < argc && parse_bool(name, argv[i + 1]))
         value = argv[++i];

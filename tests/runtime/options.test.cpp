@@ -273,6 +273,7 @@ TEST_CASE("parse_args rejects an unknown option, naming it", "[runtime][options]
   auto text = bad_option({"--bogus=1"});
   CHECK_THAT(text, Catch::Contains("unknown option") && Catch::Contains("--bogus"));
   CHECK_THAT(bad_option({"--bogus"}), Catch::Contains("--bogus"));
+  CHECK_THAT(bad_option({"--bogus", "1"}), Catch::Contains("--bogus"));
   CHECK_THAT(bad_option({"--scheduler.bogus=1"}), Catch::Contains("--scheduler.bogus"));
 }
 
