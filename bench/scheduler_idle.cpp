@@ -7,9 +7,12 @@
 //                     work each and awaits their answers: the time of one such burst, which
 //                     is 3.2 ms when both workers share it and 6.4 ms when one does it alone
 //                     (work enqueued by a worker wakes no sleeping worker; only its steal
-//                     attempts find it).
+//                     attempts find it); other_workers_percent says how much of the work
+//                     the workers other than the busiest one ran (50 is an even split).
 // Run it with other scheduler flags through --troupe-flags or BENCH_TROUPE_FLAGS.
 #include <chrono>
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -38,19 +41,48 @@ void spin_for(std::chrono::microseconds d) {
   }
 }
 
-troupe::behavior fanout_worker(troupe::context&) {
-  return {[](work_atom, std::int64_t us) {
+/// Work items run per worker thread, to see whether a burst used more than one worker.
+struct per_worker {
+  std::vector<std::thread::id> ids;
+  std::vector<std::atomic<std::int64_t>> items;
+
+  explicit per_worker(std::vector<std::thread::id> workers)
+    : ids(std::move(workers)), items(ids.size()) {
+  }
+
+  void count() {
+    auto me = std::this_thread::get_id();
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (ids[i] == me)
+        items[i].fetch_add(1, std::memory_order_relaxed);
+  }
+
+  /// The share of the items run by all but the busiest worker, in percent.
+  double others_percent() const {
+    std::int64_t total = 0;
+    std::int64_t most = 0;
+    for (auto& n : items) {
+      total += n.load();
+      most = std::max<std::int64_t>(most, n.load());
+    }
+    return total == 0 ? 0.0 : 100.0 * static_cast<double>(total - most) / static_cast<double>(total);
+  }
+};
+
+troupe::behavior fanout_worker(troupe::context&, std::shared_ptr<per_worker> stats) {
+  return {[stats](work_atom, std::int64_t us) {
+    stats->count();
     spin_for(std::chrono::microseconds{us});
     return us;
   }};
 }
 
-troupe::task<> fanout(troupe::context& self, int bursts,
+troupe::task<> fanout(troupe::context& self, int bursts, std::shared_ptr<per_worker> stats,
                       std::shared_ptr<std::promise<std::vector<double>>> out) {
   using namespace std::chrono_literals;
   std::vector<caf::actor> workers;
   for (int i = 0; i < 64; ++i)
-    workers.push_back(troupe::spawn(self, fanout_worker));
+    workers.push_back(troupe::spawn(self, fanout_worker, stats));
   std::vector<double> ms;
   for (int b = -2; b < bursts; ++b) {
     co_await troupe::sleep(self, 20ms);
@@ -94,7 +126,8 @@ int main(int argc, char** argv) {
   std::vector<double> tick{cpu_percent_over(seconds)};
   auto out = std::make_shared<std::promise<std::vector<double>>>();
   auto bursts = out->get_future();
-  troupe::spawn(*s.node, fanout, static_cast<int>(opt.get("bursts", 25LL)), out);
+  auto stats = std::make_shared<per_worker>(s.node->worker_threads());
+  troupe::spawn(*s.node, fanout, static_cast<int>(opt.get("bursts", 25LL)), stats, out);
   auto burst_ms = bursts.get();
   bench::report("scheduler_idle", name, "idle_cpu_percent", idle, threads,
                 {{"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
@@ -102,6 +135,7 @@ int main(int argc, char** argv) {
                 {{"tick_us", std::to_string(tick_us)},
                  {"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
   bench::report("scheduler_idle", name, "fanout_ms", burst_ms, threads,
-                {{"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
+                {{"other_workers_percent", bench::number(stats->others_percent())},
+                 {"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
   std::_Exit(0); // the ticker never ends; the node's shutdown would end it, but why wait
 }

@@ -361,7 +361,7 @@ void node_config::apply_scheduler_settings() {
   // variable, which an external enqueue (middleman, timer, kernel launch) signals at once.
   // CAF's middle phase, 500 polls 50 µs apart, is skipped: a wake-up arriving in it waited up
   // to a whole sleep, and its polling burned CPU on nodes with a slow trickle of work
-  // (docs/PERFORMANCE.md: remote round trip 262 -> 73 µs, 1 ms timer tick 17.5% -> 5% CPU).
+  // (docs/PERFORMANCE.md: remote round trip 254 -> 74 µs, 1 ms timer tick 19% -> 5% CPU).
   caf::put_missing(content, "work-stealing.moderate-poll-attempts", 0);
 }
 
