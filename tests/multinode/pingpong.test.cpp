@@ -68,3 +68,13 @@ TEST_CASE("pingpong --join fails with one line when the listener dies mid-game",
   REQUIRE(lines.size() == 1);
   CHECK_THAT(lines[0], Catch::StartsWith("pingpong: the ponger ended before the game did"));
 }
+
+TEST_CASE("pingpong --listen gives up after --serve-timeout when no peer comes",
+          "[multinode][pingpong]") {
+  listener server{TROUPE_PINGPONG_EXE, {"--serve-timeout", "0.5"}};
+  REQUIRE(server.proc.wait(finish_timeout, "the listener to give up waiting") == 1);
+  INFO("listener stderr: " << server.proc.err());
+  auto lines = troupe::test::lines_of(server.proc.err());
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::StartsWith("pingpong: --serve-timeout: no peer"));
+}
