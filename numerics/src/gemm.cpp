@@ -24,10 +24,11 @@ std::size_t extent(const matrix_view& m) noexcept {
 
 // The split depends on the shape only, never on the thread count: Eigen picks its cache
 // blocking (and so the order of the sums) from each block's shape, so a split that followed
-// the worker count would change the last bits. Blocks of at least 256 columns keep the
-// duplicated packing of the other operand (each block packs all of it) to a few percent.
-constexpr Eigen::Index gemm_block = 256;
-constexpr std::size_t gemm_max_chunks = 32;
+// the worker count would change the last bits. Each block packs all of the other operand
+// again (Eigen's OpenMP GEMM shares that packing between threads, our blocks cannot), so the
+// blocks are wide: 512 columns keep the extra packing to a few percent of the multiply.
+constexpr Eigen::Index gemm_block = 512;
+constexpr std::size_t gemm_max_chunks = 64;
 constexpr Eigen::Index gemv_block = 512;
 constexpr std::size_t gemv_max_chunks = 64;
 

@@ -17,9 +17,10 @@ struct gemm_options {
   /// 0 overwrites the result (resizing it); otherwise the result must have the product's
   /// shape already.
   double beta = 0.0;
-  /// Blocks to split the result into; 0 picks a count from the shape alone (blocks of 256
-  /// columns for `gemm`, 512 rows for `gemv`), so that results never depend on the thread
-  /// count. The bits of the result depend on this split.
+  /// Blocks to split the result into; 0 picks a count from the shape alone (blocks of 512
+  /// columns — or rows, for tall results — for `gemm`, 512 rows for `gemv`, at most 64), so
+  /// that results never depend on the thread count. The bits of the result depend on this
+  /// split; a 1024×1024 product makes 2 blocks, so it uses at most 2 workers.
   std::size_t chunks = 0;
 };
 
