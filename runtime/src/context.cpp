@@ -29,11 +29,6 @@ node_state* state_of(caf::actor_system& sys) noexcept {
   return cfg ? cfg->state : nullptr;
 }
 
-bool introspection_enabled(caf::actor_system& sys) noexcept {
-  auto* cfg = dynamic_cast<const node_config*>(&sys.config());
-  return cfg == nullptr || cfg->introspection;
-}
-
 caf::error exception_to_error(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
@@ -44,19 +39,6 @@ caf::error exception_to_error(std::exception_ptr ep) {
   }
 }
 
-actor_record_ptr make_record(spawn_options opts, const char* default_type,
-                             const context* parent) {
-  auto rec = std::make_shared<actor_record>();
-  rec->name = std::move(opts.name);
-  rec->type = opts.type.empty() ? std::string{default_type} : std::move(opts.type);
-  if (parent != nullptr) {
-    rec->parent = parent->id();
-    rec->parent_addr = const_cast<context*>(parent)->address();
-  }
-  rec->spawned = std::chrono::system_clock::now();
-  return rec;
-}
-
 namespace {
 
 // The root of a coroutine chain run by an actor: awaits the user's task, reports how it
@@ -64,6 +46,9 @@ namespace {
 struct root_task {
   struct promise_type {
     context* owner = nullptr;
+    // Links of the owner's list of suspended roots.
+    std::coroutine_handle<promise_type> prev;
+    std::coroutine_handle<promise_type> next;
 
     root_task get_return_object() noexcept {
       return {std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -112,23 +97,34 @@ root_task run_root(task<void> t, std::function<void(std::exception_ptr)> done) {
 
 } // namespace
 
+using root_handle = std::coroutine_handle<root_task::promise_type>;
+
 struct root_access {
-  static void finished(context& self, std::coroutine_handle<> h) noexcept;
+  static void link(context& self, root_handle h) noexcept;
+  static void unlink(context& self, root_handle h) noexcept;
 };
 
 } // namespace detail
 
 // -- context ----------------------------------------------------------------------------------
 
-context::context(caf::actor_config& cfg, detail::actor_record_ptr record)
-  : super(cfg), record_(std::move(record)) {
-  introspect_ = detail::introspection_enabled(home_system());
-  record_->id = id();
-  if (record_->name.empty())
-    record_->name = "actor-" + std::to_string(id());
-  parent_ = record_->parent_addr;
-  if (auto* st = detail::state_of(home_system()))
-    st->actors.add(record_, address());
+context::context(caf::actor_config& cfg, const spawn_options& opts, const char* kind,
+                 const context* parent)
+  : super(cfg) {
+  auto* st = detail::state_of(home_system());
+  introspect_ = st == nullptr || st->cfg->introspection;
+  record_.introspect = introspect_;
+  record_.id = id();
+  record_.name = opts.name.empty() ? "actor-" + std::to_string(id()) : opts.name;
+  record_.type = opts.type.empty() ? std::string{kind} : opts.type;
+  record_.spawned = std::chrono::system_clock::now();
+  record_.actor = this;
+  if (parent != nullptr) {
+    record_.parent = parent->id();
+    parent_ = const_cast<context*>(parent)->address();
+  }
+  if (st != nullptr)
+    st->actors.add(record_);
   set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
     return detail::exception_to_error(ep);
   });
@@ -137,6 +133,8 @@ context::context(caf::actor_config& cfg, detail::actor_record_ptr record)
 context::~context() {
   // Normally empty: on_exit destroys suspended roots while the actor's members are intact.
   destroy_roots();
+  if (auto* st = detail::state_of(home_system()))
+    st->actors.remove(record_);
 }
 
 caf::actor context::handle() noexcept {
@@ -146,75 +144,92 @@ caf::actor context::handle() noexcept {
 void context::start_root(task<void> t, std::function<void(std::exception_ptr)> done) {
   auto root = detail::run_root(std::move(t), std::move(done));
   root.handle.promise().owner = this;
-  roots_.push_back(root.handle);
+  detail::root_access::link(*this, root.handle);
   TROUPE_ASSERT(inside_.load(std::memory_order_relaxed) == std::this_thread::get_id(),
                 "a coroutine started outside its actor");
   root.handle.resume();
 }
 
-void detail::root_access::finished(context& self, std::coroutine_handle<> h) noexcept {
-  auto& roots = self.roots_;
-  auto i = std::find(roots.begin(), roots.end(), h);
-  TROUPE_ASSERT(i != roots.end(), "a finished root coroutine was not registered");
-  *i = roots.back();
-  roots.pop_back();
-  h.destroy();
+void detail::root_access::link(context& self, root_handle h) noexcept {
+  auto head = root_handle::from_address(self.roots_.address());
+  h.promise().next = head;
+  if (head)
+    head.promise().prev = h;
+  self.roots_ = h;
+}
+
+void detail::root_access::unlink(context& self, root_handle h) noexcept {
+  auto& p = h.promise();
+  if (p.prev)
+    p.prev.promise().next = p.next;
+  else
+    self.roots_ = p.next;
+  if (p.next)
+    p.next.promise().prev = p.prev;
+  p.prev = p.next = {};
 }
 
 void detail::root_task::promise_type::final_awaiter::await_suspend(
   std::coroutine_handle<promise_type> h) noexcept {
-  root_access::finished(*h.promise().owner, h);
+  root_access::unlink(*h.promise().owner, h);
+  h.destroy();
 }
 
 void context::destroy_roots() noexcept {
   // Destroying a root destroys the whole suspended chain: each frame's locals, including the
   // task it awaits, go with it. Awaiters cancel their kernels in their destructors.
-  while (!roots_.empty()) {
-    auto h = roots_.back();
-    roots_.pop_back();
+  while (roots_) {
+    auto h = detail::root_handle::from_address(roots_.address());
+    detail::root_access::unlink(*this, h);
     h.destroy();
   }
-  pending_.clear();
   if (introspect_) {
-    std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
-    record_->awaits.clear();
+    std::lock_guard<detail::spinlock> guard{record_.lock};
+    record_.awaits.clear();
+  } else {
+    record_.awaits.clear();
   }
 }
 
-std::uint64_t context::begin_await(std::coroutine_handle<> frame) {
+std::uint64_t context::begin_await(std::coroutine_handle<> frame, detail::await_desc desc,
+                                   bool (*matches)(const caf::type_erased_tuple&)) {
   auto token = next_token_++;
-  pending_.push_back(detail::pending_await{token, frame, nullptr, {}, {}, false});
+  detail::pending_await p;
+  p.token = token;
+  p.frame = frame;
+  p.matches = matches;
+  if (!introspect_) {
+    p.desc = std::move(desc);
+    record_.awaits.push_back(std::move(p));
+    return token;
+  }
+  p.since = std::chrono::system_clock::now();
+  if (desc.timeout != std::chrono::nanoseconds::max())
+    p.until = p.since + std::chrono::duration_cast<std::chrono::system_clock::duration>(desc.timeout);
+  p.desc = std::move(desc);
+  std::lock_guard<detail::spinlock> guard{record_.lock};
+  record_.awaits.push_back(std::move(p));
   return token;
-}
-
-void context::describe_await(std::uint64_t token, await_info info,
-                             std::shared_ptr<const detail::kernel_state> kernel) {
-  if (!introspect_)
-    return;
-  info.since = std::chrono::system_clock::now();
-  std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
-  record_->awaits.push_back(detail::await_record{token, std::move(info), std::move(kernel)});
 }
 
 detail::pending_await* context::find_await(std::uint64_t token) noexcept {
   // Most actors have one or two awaits pending; a linear scan beats hashing there.
-  for (auto& p : pending_)
+  for (auto& p : record_.awaits)
     if (p.token == token)
       return &p;
   return nullptr;
 }
 
 void context::end_await(std::uint64_t token) noexcept {
-  auto i = std::find_if(pending_.begin(), pending_.end(),
-                        [token](const auto& p) { return p.token == token; });
-  if (i != pending_.end())
-    pending_.erase(i);
+  auto& aw = record_.awaits;
+  auto i = std::find_if(aw.begin(), aw.end(), [token](const auto& p) { return p.token == token; });
+  if (i == aw.end())
+    return;
   if (introspect_) {
-    std::lock_guard<detail::spinlock> guard{record_->awaits_lock};
-    auto& aw = record_->awaits;
-    auto j = std::find_if(aw.begin(), aw.end(), [token](const auto& a) { return a.token == token; });
-    if (j != aw.end())
-      aw.erase(j);
+    std::lock_guard<detail::spinlock> guard{record_.lock};
+    aw.erase(i);
+  } else {
+    aw.erase(i);
   }
 }
 
@@ -277,7 +292,7 @@ troupe::error context::convert(const caf::error& err, const std::string& what) c
 // -- CAF overrides ------------------------------------------------------------------------------
 
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
-  record_->enqueued.fetch_add(1, std::memory_order_relaxed);
+  record_.enqueued.fetch_add(1, std::memory_order_relaxed);
   super::enqueue(std::move(ptr), eu);
 }
 
@@ -286,9 +301,9 @@ caf::invoke_message_result context::consume(caf::mailbox_element& x) {
   auto is_request = x.mid.is_request();
   auto res = super::consume(x);
   if (res != caf::invoke_message_result::skipped) {
-    detail::bump(record_->received);
+    detail::bump(record_.received);
     if (is_request && res == caf::invoke_message_result::consumed)
-      detail::bump(record_->sent);
+      detail::bump(record_.sent);
   }
   return res;
 }
@@ -297,7 +312,7 @@ void context::on_exit() {
   inside_guard guard{*this};
   destroy_roots();
   if (auto* st = detail::state_of(home_system()))
-    st->actors.remove(record_->id);
+    st->actors.remove(record_);
   super::on_exit();
 }
 
@@ -319,7 +334,7 @@ caf::behavior context::finish_behavior(caf::behavior user, bool stash_unmatched)
 caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
   detail::pending_await* best = nullptr;
   const auto& content = xs.content();
-  for (auto& p : pending_)
+  for (auto& p : record_.awaits)
     if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content)
         && (best == nullptr || p.token < best->token))
       best = &p;
@@ -343,7 +358,7 @@ context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false)
     detail::assertion_failed(__FILE__, __LINE__,
                              "two threads inside one actor at once (Decision 3)");
   owner_ = true;
-  self.record_->running.store(true, std::memory_order_relaxed);
+  self.record_.running.store(true, std::memory_order_relaxed);
   if (self.introspect_)
     start_ = detail::ticks();
 }
@@ -352,8 +367,8 @@ context::inside_guard::~inside_guard() {
   if (!owner_)
     return;
   if (self_->introspect_)
-    detail::bump(self_->record_->busy_ticks, detail::ticks() - start_);
-  self_->record_->running.store(false, std::memory_order_relaxed);
+    detail::bump(self_->record_.busy_ticks, detail::ticks() - start_);
+  self_->record_.running.store(false, std::memory_order_relaxed);
   self_->inside_.store(std::thread::id{}, std::memory_order_release);
 }
 

@@ -98,28 +98,48 @@ std::chrono::nanoseconds ticks_to_ns(std::uint64_t t) noexcept {
 #endif
 }
 
-void registry::add(const actor_record_ptr& rec, caf::actor_addr addr) {
-  std::lock_guard<std::mutex> guard{mtx_};
-  map_.emplace(rec->id, std::make_pair(rec, std::move(addr)));
+void registry::add(actor_record& rec) noexcept {
+  auto& sh = shard_of(rec);
+  std::lock_guard<std::mutex> guard{sh.mtx};
+  rec.prev = nullptr;
+  rec.next = sh.head;
+  if (sh.head != nullptr)
+    sh.head->prev = &rec;
+  sh.head = &rec;
+  ++sh.count;
 }
 
-void registry::remove(std::uint64_t id) noexcept {
-  std::lock_guard<std::mutex> guard{mtx_};
-  map_.erase(id);
+void registry::remove(actor_record& rec) noexcept {
+  auto& sh = shard_of(rec);
+  std::lock_guard<std::mutex> guard{sh.mtx};
+  if (rec.prev == nullptr && sh.head != &rec)
+    return; // removed already (on_exit, then the destructor)
+  if (rec.prev != nullptr)
+    rec.prev->next = rec.next;
+  else
+    sh.head = rec.next;
+  if (rec.next != nullptr)
+    rec.next->prev = rec.prev;
+  rec.prev = rec.next = nullptr;
+  --sh.count;
 }
 
-std::vector<std::pair<actor_record_ptr, caf::actor_addr>> registry::entries() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  std::vector<std::pair<actor_record_ptr, caf::actor_addr>> out;
-  out.reserve(map_.size());
-  for (auto& [id, entry] : map_)
-    out.push_back(entry);
+std::vector<caf::actor_addr> registry::addresses() const {
+  std::vector<caf::actor_addr> out;
+  for_each([&](const actor_record& r) {
+    // A weak handle: valid while the record is linked, and it never revives a dying actor.
+    out.push_back(caf::actor_cast<caf::actor_addr>(r.actor));
+  });
   return out;
 }
 
-std::size_t registry::size() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return map_.size();
+std::size_t registry::size() const noexcept {
+  std::size_t n = 0;
+  for (auto& sh : shards_) {
+    std::lock_guard<std::mutex> guard{sh.mtx};
+    n += sh.count;
+  }
+  return n;
 }
 
 /// Reads one record into an `actor_info`.
@@ -136,12 +156,25 @@ actor_info read_record(const actor_record& rec) {
   out.mailbox_depth = enqueued > received ? enqueued - received : 0;
   out.sent = rec.sent.load(std::memory_order_relaxed);
   out.busy = ticks_to_ns(rec.busy_ticks.load(std::memory_order_relaxed));
-  {
-    std::lock_guard<spinlock> guard{rec.awaits_lock};
+  if (rec.introspect) {
+    // Without introspection the actor changes `awaits` without the lock: not readable here.
+    std::lock_guard<spinlock> guard{rec.lock};
     for (auto& a : rec.awaits) {
-      out.awaits.push_back(a.info);
-      if (a.kernel)
-        out.awaits.back().chunks_done = a.kernel->chunks_done();
+      if (!a.frame)
+        continue; // resumed, its awaiter is collecting the result
+      await_info info;
+      info.what = a.desc.what;
+      info.peer = a.desc.peer;
+      if (a.desc.types != nullptr)
+        info.types = *a.desc.types;
+      info.until = a.until;
+      info.since = a.since;
+      if (a.desc.kernel) {
+        info.kernel = a.desc.kernel->name();
+        info.chunks_done = a.desc.kernel->chunks_done();
+        info.chunks_total = a.desc.kernel->chunks();
+      }
+      out.awaits.push_back(std::move(info));
     }
   }
   if (rec.running.load(std::memory_order_relaxed))

@@ -283,8 +283,8 @@ result<caf::actor> node::spawn_remote(const peer& where, const std::string& type
 snapshot node::snapshot() const {
   troupe::snapshot out;
   out.taken = std::chrono::system_clock::now();
-  for (auto& [rec, addr] : state_->actors.entries())
-    out.actors.push_back(detail::read_record(*rec));
+  state_->actors.for_each(
+    [&](const detail::actor_record& rec) { out.actors.push_back(detail::read_record(rec)); });
   std::sort(out.actors.begin(), out.actors.end(),
             [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
   return out;
@@ -302,7 +302,7 @@ void node::shutdown() {
   // Suspended coroutines never finish by themselves: end every troupe actor, including those
   // spawned by dying ones, so the actor system's destructor does not wait forever.
   for (int round = 0; round < 10000 && state_->actors.size() > 0; ++round) {
-    for (auto& [rec, addr] : state_->actors.entries())
+    for (auto& addr : state_->actors.addresses())
       caf::anon_send_exit(addr, caf::exit_reason::user_shutdown);
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   }

@@ -22,6 +22,7 @@
 #include <troupe/assert.hpp>
 #include <troupe/detail/actor_record.hpp>
 #include <troupe/result.hpp>
+#include <troupe/spawn_options.hpp>
 #include <troupe/task.hpp>
 
 namespace troupe {
@@ -37,18 +38,6 @@ inline constexpr duration infinite = duration::max();
 
 namespace detail {
 
-/// Bookkeeping of one suspended await, addressed by a token that stays unique for the actor's
-/// life, so that a late timer or reply for a finished await is recognised and ignored.
-struct pending_await {
-  std::uint64_t token = 0;
-  std::coroutine_handle<> frame;
-  /// For receives: whether a message matches, set by the receive awaiter.
-  bool (*matches)(const caf::type_erased_tuple&) = nullptr;
-  caf::message payload;
-  caf::error failure;
-  bool timed_out = false;
-};
-
 class spawn_access;
 struct root_access;
 
@@ -63,7 +52,9 @@ class context : public caf::event_based_actor {
 public:
   using super = caf::event_based_actor;
 
-  context(caf::actor_config& cfg, detail::actor_record_ptr record);
+  /// Called by troupe's spawn functions: `opts` names the actor, `kind` is its default type.
+  context(caf::actor_config& cfg, const spawn_options& opts, const char* kind,
+          const context* parent);
 
   ~context() override;
 
@@ -74,7 +65,7 @@ public:
 
   /// The name given at spawn (or "actor-<id>"); also what CAF's logs show.
   const char* name() const override {
-    return record_->name.c_str();
+    return record_.name.c_str();
   }
 
   /// The actor that spawned this one; invalid when spawned from the node or when it ended.
@@ -95,7 +86,7 @@ public:
   void send(const Dest& dest, Ts&&... xs) {
     auto msg = caf::make_message(std::forward<Ts>(xs)...);
     check_portable(caf::actor_cast<caf::strong_actor_ptr>(dest), msg).value();
-    detail::bump(record_->sent);
+    detail::bump(record_.sent);
     super::send(dest, std::move(msg));
   }
 
@@ -105,12 +96,15 @@ public:
   /// the exception it threw, if any. Ending the actor destroys roots that are still suspended.
   void start_root(task<void> t, std::function<void(std::exception_ptr)> done);
 
-  /// Registers a new await and returns its token.
-  std::uint64_t begin_await(std::coroutine_handle<> frame);
+  /// Registers a new await of `frame`, described by `desc` for introspection, and returns its
+  /// token. `matches` is set for receives.
+  std::uint64_t begin_await(std::coroutine_handle<> frame, detail::await_desc desc,
+                            bool (*matches)(const caf::type_erased_tuple&) = nullptr);
 
-  /// Describes the await for introspection (cheap no-op when introspection is off).
-  void describe_await(std::uint64_t token, await_info info,
-                      std::shared_ptr<const detail::kernel_state> kernel = nullptr);
+  /// The token the next `begin_await` will return.
+  [[nodiscard]] std::uint64_t next_await_token() const noexcept {
+    return next_token_;
+  }
 
   /// The pending await for `token`, or nullptr if it finished already.
   detail::pending_await* find_await(std::uint64_t token) noexcept;
@@ -132,12 +126,12 @@ public:
 
   /// The introspection record of this actor.
   [[nodiscard]] const detail::actor_record& record() const noexcept {
-    return *record_;
+    return record_;
   }
 
   /// Counts a message sent on this actor's behalf outside `send` (e.g. a reply).
   void count_sent() noexcept {
-    detail::bump(record_->sent);
+    detail::bump(record_.sent);
   }
 
   /// The introspection switch of this actor's node.
@@ -182,15 +176,15 @@ private:
 
   void destroy_roots() noexcept;
 
-  detail::actor_record_ptr record_;
+  detail::actor_record record_;
   caf::actor_addr parent_;
   caf::strong_actor_ptr last_sender_;
   bool introspect_;
   bool stash_unmatched_ = true;
   std::atomic<std::thread::id> inside_{};
   std::uint64_t next_token_ = 1;
-  std::vector<detail::pending_await> pending_;
-  std::vector<std::coroutine_handle<>> roots_;
+  /// Suspended root coroutines, an intrusive list through their promises.
+  std::coroutine_handle<> roots_;
 };
 
 } // namespace troupe

@@ -95,16 +95,12 @@ public:
     auto workers = worker_count(sys);
     auto chunks = opts_.chunks != 0 ? std::min(opts_.chunks, last_ - first_)
                                     : default_chunks(last_ - first_, workers);
-    token_ = self_->begin_await(frame);
+    // The token is known before the kernel exists: the kernel must name it in its resume.
+    auto token = self_->next_await_token();
     state_ = std::make_shared<actor_kernel<F>>(opts_.name, first_, last_, chunks, std::move(f_),
-                                               self_->ctrl(), token_);
-    if (self_->introspecting()) {
-      await_info info;
-      info.what = await_info::kind::kernel;
-      info.kernel = opts_.name;
-      info.chunks_total = chunks;
-      self_->describe_await(token_, std::move(info), state_);
-    }
+                                               self_->ctrl(), token);
+    token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_});
+    TROUPE_ASSERT(token_ == token, "kernel await token mismatch");
     launch_kernel(sys, state_, std::min(workers, chunks));
   }
 

@@ -71,17 +71,12 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    token_ = self_->begin_await(frame);
-    self_->find_await(token_)->matches = &message_matches<Ts...>;
-    await_info info;
-    info.what = await_info::kind::receive;
-    info.types = type_names<Ts...>();
-    if (WithTimeout && timeout_ != infinite) {
-      info.until = std::chrono::system_clock::now()
-                   + std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout_);
-      self_->resume_after(timeout_, token_);
-    }
-    self_->describe_await(token_, std::move(info));
+    auto timeout = WithTimeout ? timeout_ : infinite;
+    token_ = self_->begin_await(
+      frame, {.what = await_info::kind::receive, .types = &type_names<Ts...>(), .timeout = timeout},
+      &message_matches<Ts...>);
+    if (timeout != infinite)
+      self_->resume_after(timeout, token_);
   }
 
   resume_type await_resume() {

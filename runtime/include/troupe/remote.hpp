@@ -59,16 +59,10 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    auto token = self_->begin_await(frame);
+    auto token = self_->begin_await(
+      frame, {.what = await_info::kind::reply, .peer = spawner_.id(), .timeout = timeout_});
     token_ = token;
     auto self = self_;
-    await_info info;
-    info.what = await_info::kind::reply;
-    info.peer = spawner_.id();
-    if (timeout_ != infinite)
-      info.until = std::chrono::system_clock::now()
-                   + std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout_);
-    self->describe_await(token, std::move(info));
     self->count_sent();
     auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
     self->caf::event_based_actor::request(spawner_, t, spawn_request_atom::value, type_,

@@ -19,12 +19,7 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    token_ = self_->begin_await(frame);
-    await_info info;
-    info.what = await_info::kind::timer;
-    info.until = std::chrono::system_clock::now()
-                 + std::chrono::duration_cast<std::chrono::system_clock::duration>(duration_);
-    self_->describe_await(token_, std::move(info));
+    token_ = self_->begin_await(frame, {.what = await_info::kind::timer, .timeout = duration_});
     self_->resume_after(duration_, token_);
   }
 

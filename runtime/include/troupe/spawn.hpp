@@ -13,40 +13,42 @@
 
 #include <troupe/behavior.hpp>
 #include <troupe/context.hpp>
+#include <troupe/spawn_options.hpp>
 #include <troupe/task.hpp>
 
 namespace troupe {
 
 class node;
 
-/// Optional identity of a spawned actor, shown by introspection.
-struct spawn_options {
-  /// The actor's name; default "actor-<id>".
-  std::string name{};
-  /// The actor's type; default "coroutine" or "behavior".
-  std::string type{};
-};
-
 namespace detail {
 
-/// Creates the introspection record of an actor about to be spawned.
-actor_record_ptr make_record(spawn_options opts, const char* default_type,
-                             const context* parent);
-
-/// Whether `sys` belongs to a node with introspection on.
-bool introspection_enabled(caf::actor_system& sys) noexcept;
+// CAF's spawn turns actor pointers among the arguments into handles; a wrapper keeps ours.
+struct parent_ref {
+  const context* ptr;
+};
 
 template <class F, class... Args>
 using body_result_t = std::invoke_result_t<F&, context&, Args...>;
+
+template <class F, class... Args>
+constexpr const char* kind_of() {
+  using R = body_result_t<F, Args...>;
+  static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
+                "an actor body is `task<void> f(troupe::context&, Args...)` or "
+                "`troupe::behavior f(troupe::context&, Args...)`");
+  return std::is_same_v<R, task<void>> ? "coroutine" : "behavior";
+}
 
 /// An actor whose body is `fn(self, args...)`: a `task<void>` coroutine, or a function
 /// returning the `troupe::behavior` that handles its messages.
 template <class F, class... Args>
 class function_actor final : public context {
 public:
-  function_actor(caf::actor_config& cfg, actor_record_ptr record, F fn,
+  function_actor(caf::actor_config& cfg, const spawn_options& opts, parent_ref parent, F fn,
                  std::tuple<Args...> args)
-    : context(cfg, std::move(record)), fn_(std::move(fn)), args_(std::move(args)) {
+    : context(cfg, opts, kind_of<F, Args...>(), parent.ptr),
+      fn_(std::move(fn)),
+      args_(std::move(args)) {
   }
 
   caf::behavior make_behavior() override {
@@ -78,15 +80,6 @@ private:
 };
 
 template <class F, class... Args>
-constexpr const char* kind_of() {
-  using R = body_result_t<F, Args...>;
-  static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
-                "an actor body is `task<void> f(troupe::context&, Args...)` or "
-                "`troupe::behavior f(troupe::context&, Args...)`");
-  return std::is_same_v<R, task<void>> ? "coroutine" : "behavior";
-}
-
-template <class F, class... Args>
 void check_body_args() {
   static_assert((!std::is_reference_v<Args> && ...),
                 "actor arguments are passed by value; pass handles or shared_ptrs, not "
@@ -109,8 +102,8 @@ template <class F, class... Args>
 caf::actor spawn(caf::actor_system& sys, spawn_options opts, F fn, Args... args) {
   detail::check_body_args<F, Args...>();
   using impl = detail::function_actor<F, Args...>;
-  auto record = detail::make_record(std::move(opts), detail::kind_of<F, Args...>(), nullptr);
-  return sys.spawn<impl>(std::move(record), std::move(fn), std::make_tuple(std::move(args)...));
+  return sys.spawn<impl>(opts, detail::parent_ref{nullptr}, std::move(fn),
+                         std::make_tuple(std::move(args)...));
 }
 
 /// Spawns a child of `parent` (shown as its parent by introspection), on the parent's worker.
@@ -118,8 +111,7 @@ template <class F, class... Args>
 caf::actor spawn(context& parent, spawn_options opts, F fn, Args... args) {
   detail::check_body_args<F, Args...>();
   using impl = detail::function_actor<F, Args...>;
-  auto record = detail::make_record(std::move(opts), detail::kind_of<F, Args...>(), &parent);
-  return parent.spawn<impl>(std::move(record), std::move(fn),
+  return parent.spawn<impl>(opts, detail::parent_ref{&parent}, std::move(fn),
                             std::make_tuple(std::move(args)...));
 }
 

@@ -1,7 +1,9 @@
 // Internal: the state behind troupe::node, shared with actors through their node_config.
 #pragma once
 
+#include <array>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,16 +19,45 @@
 namespace troupe::detail {
 
 /// Every live troupe actor of a node, for snapshots and shutdown.
+///
+/// Records are linked into one of several lists, each under its own lock, so that actors
+/// spawned and ended on different workers rarely meet on a lock, and no node is allocated.
+/// An actor unlinks its record before its memory goes, so a reader holding a shard's lock may
+/// read every record in that shard.
 class registry {
 public:
-  void add(const actor_record_ptr& rec, caf::actor_addr addr);
-  void remove(std::uint64_t id) noexcept;
-  std::vector<std::pair<actor_record_ptr, caf::actor_addr>> entries() const;
-  std::size_t size() const;
+  void add(actor_record& rec) noexcept;
+  void remove(actor_record& rec) noexcept;
+
+  /// Calls `f(const actor_record&)` for every record, under the record's shard lock.
+  template <class F>
+  void for_each(F&& f) const {
+    for (auto& sh : shards_) {
+      std::lock_guard<std::mutex> guard{sh.mtx};
+      for (auto* r = sh.head; r != nullptr; r = r->next)
+        f(*r);
+    }
+  }
+
+  /// Weak handles to every registered actor.
+  std::vector<caf::actor_addr> addresses() const;
+
+  std::size_t size() const noexcept;
 
 private:
-  mutable std::mutex mtx_;
-  std::unordered_map<std::uint64_t, std::pair<actor_record_ptr, caf::actor_addr>> map_;
+  static constexpr std::size_t shard_count = 16;
+
+  struct alignas(64) shard {
+    mutable std::mutex mtx;
+    actor_record* head = nullptr;
+    std::size_t count = 0;
+  };
+
+  shard& shard_of(const actor_record& rec) noexcept {
+    return shards_[rec.id % shard_count];
+  }
+
+  std::array<shard, shard_count> shards_;
 };
 
 class node_state {

@@ -21,7 +21,7 @@ int main() {
         return false;
       }
       void await_suspend(std::coroutine_handle<> h) {
-        out->set_value({self, self->begin_await(h)});
+        out->set_value({self, self->begin_await(h, {})});
       }
       void await_resume() const noexcept {
       }

@@ -1,17 +1,21 @@
 /// @file
-/// Per-actor introspection counters, written by the actor and read by `node::snapshot()`.
+/// Per-actor bookkeeping: the pending-await table and the counters that `node::snapshot()`
+/// reads from other threads.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <caf/actor_addr.hpp>
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+#include <caf/message.hpp>
+#include <caf/type_erased_tuple.hpp>
 
 #include <troupe/snapshot.hpp>
 
@@ -36,41 +40,67 @@ private:
   std::atomic<bool> flag_{false};
 };
 
-/// One suspended await as seen by introspection.
-struct await_record {
-  std::uint64_t token = 0;
-  await_info info;
-  /// Set for kernels: chunks done are read live from it.
+/// What an awaiter tells introspection about the await it starts.
+struct await_desc {
+  await_info::kind what = await_info::kind::reply;
+  /// The awaited actor (`reply`).
+  std::uint64_t peer = 0;
+  /// The awaited element types (`receive`); points at a string that lives forever.
+  const std::string* types = nullptr;
+  /// The deadline, if any (`timer`, `receive` and `reply` with a timeout).
+  std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max();
+  /// The kernel (`kernel`): its name and chunk counters are read live.
   std::shared_ptr<const kernel_state> kernel;
 };
 
-/// Identity and counters of one troupe actor.
+/// One suspended await, addressed by a token that stays unique for the actor's life, so that a
+/// late timer or reply for a finished await is recognised and ignored.
+struct pending_await {
+  std::uint64_t token = 0;
+  std::coroutine_handle<> frame;
+  /// For receives: whether a mailbox element matches.
+  bool (*matches)(const caf::type_erased_tuple&) = nullptr;
+  caf::message payload;
+  caf::error failure;
+  bool timed_out = false;
+  await_desc desc;
+  std::chrono::system_clock::time_point since{};
+  std::chrono::system_clock::time_point until{};
+};
+
+/// Identity, counters and pending awaits of one troupe actor, embedded in the actor.
+///
+/// Counters are written by the actor's thread (and `enqueued` by senders) and read by
+/// snapshots; `awaits` changes only on the actor's thread, under `lock` when introspection is
+/// on so that a snapshot can copy it.
 struct actor_record {
   std::uint64_t id = 0;
   std::string name;
   std::string type;
   std::uint64_t parent = 0;
-  caf::actor_addr parent_addr;
   std::chrono::system_clock::time_point spawned{};
+  /// Whether `awaits` is kept under `lock` for snapshots (the node's introspection switch).
+  bool introspect = true;
 
-  // Written by senders (other threads): on a line of its own so the actor's counters below do
-  // not bounce between cores on every message.
-  alignas(64) std::atomic<std::uint64_t> enqueued{0};
-  alignas(64) std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> enqueued{0};
+  std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> busy_ticks{0};
   std::atomic<bool> running{false};
 
-  mutable spinlock awaits_lock;
-  std::vector<await_record> awaits;
+  mutable spinlock lock;
+  std::vector<pending_await> awaits;
+
+  // Links of the node's registry (guarded by the registry's shard lock).
+  actor_record* prev = nullptr;
+  actor_record* next = nullptr;
+  caf::abstract_actor* actor = nullptr;
 };
 
 /// Adds to a counter that only its actor writes: a plain load and store, no locked RMW.
 inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
-
-using actor_record_ptr = std::shared_ptr<actor_record>;
 
 /// Cheap timestamps for busy time: TSC ticks on x86-64, steady_clock nanoseconds elsewhere.
 std::uint64_t ticks() noexcept;
