@@ -7,8 +7,8 @@
 //                     work each and awaits their answers: the time of one such burst, which
 //                     is 3.2 ms when both workers share it and 6.4 ms when one does it alone
 //                     (work enqueued by a worker wakes no sleeping worker; only its steal
-//                     attempts find it); other_workers_percent says how much of the work
-//                     the workers other than the busiest one ran (50 is an even split).
+//                     attempts find it); shared_bursts_percent says how many bursts ran on
+//                     more than one worker.
 // Run it with other scheduler flags through --troupe-flags or BENCH_TROUPE_FLAGS.
 #include <chrono>
 #include <algorithm>
@@ -28,8 +28,8 @@
 
 namespace {
 
-troupe::task<> ticker(troupe::context& self, troupe::duration period) {
-  for (;;)
+troupe::task<> ticker(troupe::context& self, troupe::duration period, std::atomic<bool>* stop) {
+  while (!stop->load(std::memory_order_relaxed))
     co_await troupe::sleep(self, period);
 }
 
@@ -45,6 +45,8 @@ void spin_for(std::chrono::microseconds d) {
 struct per_worker {
   std::vector<std::thread::id> ids;
   std::vector<std::atomic<std::int64_t>> items;
+  /// The share of bursts that more than one worker ran, in percent.
+  double shared_percent = 0;
 
   explicit per_worker(std::vector<std::thread::id> workers)
     : ids(std::move(workers)), items(ids.size()) {
@@ -57,15 +59,11 @@ struct per_worker {
         items[i].fetch_add(1, std::memory_order_relaxed);
   }
 
-  /// The share of the items run by all but the busiest worker, in percent.
-  double others_percent() const {
-    std::int64_t total = 0;
-    std::int64_t most = 0;
-    for (auto& n : items) {
-      total += n.load();
-      most = std::max<std::int64_t>(most, n.load());
-    }
-    return total == 0 ? 0.0 : 100.0 * static_cast<double>(total - most) / static_cast<double>(total);
+  std::vector<std::int64_t> now() const {
+    std::vector<std::int64_t> out;
+    for (auto& n : items)
+      out.push_back(n.load(std::memory_order_relaxed));
+    return out;
   }
 };
 
@@ -84,16 +82,25 @@ troupe::task<> fanout(troupe::context& self, int bursts, std::shared_ptr<per_wor
   for (int i = 0; i < 64; ++i)
     workers.push_back(troupe::spawn(self, fanout_worker, stats));
   std::vector<double> ms;
+  double shared = 0;
   for (int b = -2; b < bursts; ++b) {
     co_await troupe::sleep(self, 20ms);
+    auto before = stats->now();
     auto t0 = bench::clock::now();
     for (auto& w : workers)
       self.send(w, work_atom::value, std::int64_t{100});
     for (std::size_t i = 0; i < workers.size(); ++i)
       co_await troupe::receive<std::int64_t>(self);
-    if (b >= 0)
-      ms.push_back(1000.0 * bench::seconds_since(t0));
+    if (b < 0)
+      continue;
+    ms.push_back(1000.0 * bench::seconds_since(t0));
+    auto after = stats->now();
+    int busy = 0;
+    for (std::size_t w = 0; w < after.size(); ++w)
+      busy += after[w] > before[w] ? 1 : 0;
+    shared += busy > 1 ? 100.0 / bursts : 0.0;
   }
+  stats->shared_percent = shared;
   for (auto& w : workers)
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   out->set_value(std::move(ms));
@@ -121,9 +128,13 @@ int main(int argc, char** argv) {
   bench::troupe_system s{args};
   std::this_thread::sleep_for(std::chrono::seconds{1});
   std::vector<double> idle{cpu_percent_over(seconds)};
-  troupe::spawn(*s.node, ticker, troupe::duration{std::chrono::microseconds{tick_us}});
+  std::atomic<bool> stop_ticking{false};
+  troupe::spawn(*s.node, ticker, troupe::duration{std::chrono::microseconds{tick_us}},
+                &stop_ticking);
   std::this_thread::sleep_for(std::chrono::milliseconds{200});
   std::vector<double> tick{cpu_percent_over(seconds)};
+  stop_ticking = true; // the fan-out below runs on an otherwise idle node
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});
   auto out = std::make_shared<std::promise<std::vector<double>>>();
   auto bursts = out->get_future();
   auto stats = std::make_shared<per_worker>(s.node->worker_threads());
@@ -135,7 +146,7 @@ int main(int argc, char** argv) {
                 {{"tick_us", std::to_string(tick_us)},
                  {"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
   bench::report("scheduler_idle", name, "fanout_ms", burst_ms, threads,
-                {{"other_workers_percent", bench::number(stats->others_percent())},
+                {{"shared_bursts_percent", bench::number(stats->shared_percent)},
                  {"flags", bench::json_string(opt.get("troupe-flags", std::string{}))}});
   std::_Exit(0); // the ticker never ends; the node's shutdown would end it, but why wait
 }
