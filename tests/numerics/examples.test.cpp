@@ -9,12 +9,14 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#ifdef TROUPE_EXAMPLE_BESSEL_TABLE
 #include <zlib.h>
+#endif
 
 namespace {
 
 // Runs `command` through the shell; returns its stdout and sets `status` to its exit code.
-std::string run(const std::string& command, int& status) {
+[[maybe_unused]] std::string run(const std::string& command, int& status) {
   std::string out;
   auto* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -26,14 +28,14 @@ std::string run(const std::string& command, int& status) {
   return out;
 }
 
-std::string first_line(const std::string& s) {
+[[maybe_unused]] std::string first_line(const std::string& s) {
   return s.substr(0, s.find('\n'));
 }
 
 // J0(x) = (1/pi) ∫_0^pi cos(x sin t) dt by the trapezoid rule: the integrand is analytic and
 // pi-periodic, so 256 points leave an error far below 1e-15 for x <= 100 (it decays like
 // J_512(x)). An independent reference for the C library's j0.
-double j0_by_quadrature(double x) {
+[[maybe_unused]] double j0_by_quadrature(double x) {
   constexpr int points = 256;
   double sum = 0;
   for (int k = 0; k < points; ++k)
@@ -41,7 +43,7 @@ double j0_by_quadrature(double x) {
   return sum / points;
 }
 
-std::uint32_t be32(const unsigned char* p) {
+[[maybe_unused]] std::uint32_t be32(const unsigned char* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
