@@ -13,6 +13,7 @@
 #include <troupe/spawn.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/tsan.hpp"
 
 namespace troupe {
 
@@ -131,6 +132,7 @@ context::context(caf::actor_config& cfg, const spawn_options& opts, const char* 
 }
 
 context::~context() {
+  TROUPE_TSAN_ACQUIRE(this); // the actor may be destroyed on another thread than its last run
   // Normally empty: on_exit destroys suspended roots while the actor's members are intact.
   destroy_roots();
   if (auto* st = detail::state_of(home_system()))
@@ -248,27 +250,53 @@ void context::resume_after(duration d, std::uint64_t token) {
   delayed_send(this, d, resume_atom::value, token);
 }
 
-result<void> context::check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg) {
-  if (!dest || dest->node() == home_system().node())
-    return {};
-  auto& types = home_system().types();
+namespace {
+
+// A message's elements, nested messages included, that the type system cannot serialize.
+const std::type_info* first_unportable(const caf::uniform_type_info_map& types,
+                                       const caf::message& msg) {
   for (size_t i = 0; i < msg.size(); ++i) {
+    if (msg.match_element<caf::message>(i)) {
+      if (auto* ti = first_unportable(types, msg.get_as<caf::message>(i)))
+        return ti;
+      continue;
+    }
     auto rtti = msg.type(i);
     if (rtti.first != 0)
       continue; // a CAF builtin type
     auto& portable = types.portable_name(rtti);
-    if (portable.empty() || portable == "@<>" || types.make_value(portable) == nullptr) {
-      auto cpp = detail::demangle(*rtti.second);
-      return error{errc::type_not_registered,
-                   "message type '" + cpp + "' is not registered, so it cannot go to another "
-                   "node: call cfg.add_message_type<" + cpp + ">(\"" + cpp + "\") on the "
-                   "node_config of every node, and give it an inspect() overload"};
-    }
+    if (portable.empty() || portable == "@<>" || types.make_value(portable) == nullptr)
+      return rtti.second;
   }
-  return {};
+  return nullptr;
 }
 
-troupe::error context::convert(const caf::error& err, const std::string& what) const {
+// The demangled name as a user would write it in code.
+std::string spelled(const std::type_info& ti) {
+  auto name = detail::demangle(ti);
+  const std::string anon = "(anonymous namespace)::";
+  for (auto pos = name.find(anon); pos != std::string::npos; pos = name.find(anon))
+    name.erase(pos, anon.size());
+  return name;
+}
+
+} // namespace
+
+result<void> context::check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg) {
+  if (!dest || dest->node() == home_system().node())
+    return {};
+  auto* ti = first_unportable(home_system().types(), msg);
+  if (ti == nullptr)
+    return {};
+  auto cpp = spelled(*ti);
+  return error{errc::type_not_registered,
+               "message type '" + cpp + "' is not registered, so it cannot go to another "
+               "node: call cfg.add_message_type<" + cpp + ">(\"" + cpp + "\") on the "
+               "node_config of every node, and give it an inspect() overload"};
+}
+
+troupe::error context::convert(const caf::error& err, const std::string& what,
+                               bool remote) const {
   auto text = const_cast<context*>(this)->home_system().render(err);
   if (err.category() == caf::atom("system")) {
     switch (static_cast<caf::sec>(err.code())) {
@@ -277,8 +305,11 @@ troupe::error context::convert(const caf::error& err, const std::string& what) c
       case caf::sec::request_receiver_down:
         return {errc::actor_exited, what + " failed: the actor exited before replying"};
       case caf::sec::unexpected_message:
-        return {errc::unexpected_message, what + " failed: the actor does not handle this "
-                                                 "message (" + text + ")"};
+        return {errc::unexpected_message,
+                what + " failed: the actor does not handle this message ("  + text + ")"
+                  + (remote ? "; or the other node lacks cfg.add_message_type for one of its "
+                              "types"
+                            : "")};
       case caf::sec::unexpected_response:
         return {errc::wrong_reply_type, what + " got a reply of another type than awaited ("
                                         + text + ")"};
@@ -291,8 +322,15 @@ troupe::error context::convert(const caf::error& err, const std::string& what) c
 
 // -- CAF overrides ------------------------------------------------------------------------------
 
+void context::launch(caf::execution_unit* eu, bool lazy, bool hide) {
+  // CAF's queues are not instrumented: publish the constructor's writes to the first resume.
+  TROUPE_TSAN_RELEASE(this);
+  super::launch(eu, lazy, hide);
+}
+
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
   record_.enqueued.fetch_add(1, std::memory_order_relaxed);
+  TROUPE_TSAN_RELEASE(this); // the sender's writes to the payload
   super::enqueue(std::move(ptr), eu);
 }
 
@@ -311,6 +349,8 @@ caf::invoke_message_result context::consume(caf::mailbox_element& x) {
 void context::on_exit() {
   inside_guard guard{*this};
   destroy_roots();
+  // A strong handle kept past the end would let two ended actors keep each other alive.
+  last_sender_ = nullptr;
   if (auto* st = detail::state_of(home_system()))
     st->actors.remove(record_);
   super::on_exit();
@@ -349,6 +389,7 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
 // -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------
 
 context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false), start_(0) {
+  TROUPE_TSAN_ACQUIRE(&self); // pairs with launch, enqueue and the previous guard's release
   auto me = std::this_thread::get_id();
   auto cur = self.inside_.load(std::memory_order_acquire);
   if (cur == me)
@@ -369,6 +410,7 @@ context::inside_guard::~inside_guard() {
   if (self_->introspect_)
     detail::bump(self_->record_.busy_ticks, detail::ticks() - start_);
   self_->record_.running.store(false, std::memory_order_relaxed);
+  TROUPE_TSAN_RELEASE(self_); // the actor's state goes to whichever worker runs it next
   self_->inside_.store(std::thread::id{}, std::memory_order_release);
 }
 

@@ -8,6 +8,8 @@
 #include <caf/resumable.hpp>
 #include <caf/scheduler/coordinator.hpp>
 
+#include "internal/tsan.hpp"
+
 namespace troupe::detail {
 
 kernel_state::kernel_state(const char* name, std::size_t first, std::size_t last,
@@ -74,6 +76,7 @@ public:
   }
 
   resume_result resume(caf::execution_unit* eu, size_t) override {
+    TROUPE_TSAN_ACQUIRE(this); // pairs with launch_kernel: CAF's job queues are not instrumented
     state_->run_chunks(eu);
     state_.reset();
     return done;
@@ -100,6 +103,7 @@ void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state,
   jobs = std::max<std::size_t>(1, std::min(jobs, workers));
   for (std::size_t i = 0; i < jobs; ++i) {
     auto* job = new kernel_job(state); // reference count 1, owned by the scheduler
+    TROUPE_TSAN_RELEASE(job);
     if (ws != nullptr)
       ws->worker_by_id(i)->external_enqueue(job); // wakes the worker if it sleeps
     else

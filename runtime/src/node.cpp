@@ -122,6 +122,7 @@ result<node> node::start(node_config& cfg) {
     cfg.threads = n && *n > 0 ? *n : std::max(1u, std::thread::hardware_concurrency());
   }
   cfg.apply_scheduler_settings();
+  cfg.apply_network_settings();
   if (!cfg.middleman_loaded_) {
     cfg.load<caf::io::middleman>();
     cfg.middleman_loaded_ = true;

@@ -371,4 +371,13 @@ void node_config::apply_scheduler_settings() {
                    caf::timespan{std::chrono::milliseconds{2}});
 }
 
+void node_config::apply_network_settings() {
+  // CAF 0.17 sends no heartbeats by default, so a frozen peer (stopped process, dead link)
+  // is never noticed. A run of days needs to know: beat every second, give up on a node that
+  // stays silent for ten. Keys the user gave win.
+  using namespace std::chrono_literals;
+  caf::put_missing(content, "middleman.heartbeat-interval", caf::timespan{1s});
+  caf::put_missing(content, "middleman.connection-timeout", caf::timespan{10s});
+}
+
 } // namespace troupe

@@ -17,6 +17,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message.hpp>
+#include <caf/system_messages.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/assert.hpp>
@@ -84,10 +85,17 @@ public:
   /// exit reason if uncaught) when `dest` is remote and an element type is not registered.
   template <class Dest, class... Ts>
   void send(const Dest& dest, Ts&&... xs) {
-    auto msg = caf::make_message(std::forward<Ts>(xs)...);
-    check_portable(caf::actor_cast<caf::strong_actor_ptr>(dest), msg).value();
+    auto* target = caf::actor_cast<caf::abstract_actor*>(dest);
+    if (target != nullptr && target->node() != home_system().node()) {
+      // Only messages to other nodes need serializable types: check those, and only those.
+      auto msg = caf::make_message(std::forward<Ts>(xs)...);
+      check_portable(caf::actor_cast<caf::strong_actor_ptr>(dest), msg).value();
+      detail::bump(record_.sent);
+      super::send(dest, std::move(msg));
+      return;
+    }
     detail::bump(record_.sent);
-    super::send(dest, std::move(msg));
+    super::send(dest, std::forward<Ts>(xs)...);
   }
 
   // -- coroutine machinery (used by troupe's awaiters and spawn functions) ------------------
@@ -121,8 +129,10 @@ public:
   /// Returns an error value when `msg` cannot go to `dest` (remote with unregistered types).
   result<void> check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg);
 
-  /// Converts a CAF error into troupe's, naming `what` was awaited.
-  troupe::error convert(const caf::error& err, const std::string& what) const;
+  /// Converts a CAF error into troupe's, naming `what` was awaited; `remote` adds the causes
+  /// that only exist between nodes.
+  troupe::error convert(const caf::error& err, const std::string& what,
+                        bool remote = false) const;
 
   /// The introspection record of this actor.
   [[nodiscard]] const detail::actor_record& record() const noexcept {
@@ -140,6 +150,8 @@ public:
   }
 
   // -- CAF overrides ------------------------------------------------------------------------
+
+  void launch(caf::execution_unit* eu, bool lazy, bool hide) override;
 
   void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override;
 

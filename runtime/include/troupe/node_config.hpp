@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -11,6 +12,8 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/config_option.hpp>
+#include <caf/make_config_option.hpp>
 #include <caf/message.hpp>
 
 #include <troupe/endpoint.hpp>
@@ -22,6 +25,16 @@ class node;
 
 namespace detail {
 class node_state;
+
+/// The CAF meta state of an option of type `T`, owned by troupe (see `node_config::option`).
+template <class T>
+const caf::config_option::meta_state* option_meta() {
+  using trait = caf::select_config_value_access_t<T>;
+  static const caf::config_option::meta_state obj{
+    caf::detail::check_impl<T>, caf::detail::store_impl<T>, caf::detail::get_impl<T>,
+    caf::detail::parse_impl_delegate<T>, trait::type_name()};
+  return &obj;
+}
 }
 
 /// A factory for actors spawned by name (locally or from another node); see `make_factory`.
@@ -52,7 +65,13 @@ public:
   /// Adds the program's own option `--name`, stored into `storage` when parsed.
   template <class T>
   node_config& option(T& storage, const char* name, const char* description) {
-    opt_group{custom_options_, "global"}.add(storage, name, description);
+    // Through troupe's own meta state: CAF 0.17's shared one for bool, int64 and string is
+    // filled at run time by the g++-built library and reads as empty from clang-built code.
+    // String views get explicit lengths: CAF's takes a bare `const char*` only under GCC.
+    custom_options_.add(caf::config_option{caf::string_view{"global", 6},
+                                           caf::string_view{name, std::strlen(name)},
+                                           caf::string_view{description, std::strlen(description)},
+                                           detail::option_meta<T>(), &storage});
     return *this;
   }
 
@@ -97,6 +116,8 @@ private:
   friend class node;
 
   void apply_scheduler_settings();
+
+  void apply_network_settings();
 
   bool middleman_loaded_ = false;
 };

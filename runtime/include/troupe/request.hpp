@@ -45,6 +45,7 @@ public:
       frame, {.what = await_info::kind::reply, .peer = dest_->id(), .timeout = timeout_});
     token_ = token;
     auto self = self_;
+    remote_ = dest_->node() != self->home_system().node();
     self->count_sent();
     auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
     auto dest = caf::actor_cast<caf::actor>(dest_);
@@ -77,8 +78,9 @@ public:
     auto failure = std::move(p->failure);
     auto payload = std::move(p->payload);
     self_->end_await(token_);
+    auto what = "request to actor " + std::to_string(dest_->id());
     if (failure)
-      return self_->convert(failure, "request to actor " + std::to_string(dest_->id()));
+      return self_->convert(failure, what, remote_);
     if constexpr (std::is_void_v<R>)
       return {};
     else
@@ -91,6 +93,7 @@ private:
   duration timeout_;
   caf::message msg_;
   std::uint64_t token_ = 0;
+  bool remote_ = false;
   std::optional<error> early_;
 };
 

@@ -10,6 +10,7 @@
 #include <troupe/parallel_for.hpp>
 #include <troupe/receive.hpp>
 #include <troupe/request.hpp>
+#include <troupe/remote.hpp>
 #include <troupe/result.hpp>
 #include <troupe/sleep.hpp>
 #include <troupe/snapshot.hpp>

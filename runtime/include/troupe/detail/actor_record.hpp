@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include <caf/actor_addr.hpp>
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 #include <caf/message.hpp>
