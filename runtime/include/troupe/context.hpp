@@ -39,7 +39,6 @@ inline constexpr duration infinite = duration::max();
 
 namespace detail {
 
-class spawn_access;
 struct root_access;
 
 } // namespace detail
@@ -144,11 +143,6 @@ public:
     detail::bump(record_.sent);
   }
 
-  /// The introspection switch of this actor's node.
-  [[nodiscard]] bool introspecting() const noexcept {
-    return introspect_;
-  }
-
   // -- CAF overrides ------------------------------------------------------------------------
 
   void launch(caf::execution_unit* eu, bool lazy, bool hide) override;
@@ -181,7 +175,6 @@ protected:
   };
 
 private:
-  friend class detail::spawn_access;
   friend struct detail::root_access;
 
   caf::result<caf::message> on_unmatched(caf::message_view& xs);
