@@ -42,50 +42,6 @@ caf::error exception_to_error(std::exception_ptr ep) {
 
 namespace {
 
-// The root of a coroutine chain run by an actor: awaits the user's task, reports how it
-// ended, then frees its own frame at final suspension.
-struct root_task {
-  struct promise_type {
-    context* owner = nullptr;
-    // Links of the owner's list of suspended roots.
-    std::coroutine_handle<promise_type> prev;
-    std::coroutine_handle<promise_type> next;
-
-    root_task get_return_object() noexcept {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-
-    std::suspend_always initial_suspend() const noexcept {
-      return {};
-    }
-
-    struct final_awaiter {
-      bool await_ready() const noexcept {
-        return false;
-      }
-
-      void await_suspend(std::coroutine_handle<promise_type> h) noexcept;
-
-      void await_resume() const noexcept {
-      }
-    };
-
-    final_awaiter final_suspend() const noexcept {
-      return {};
-    }
-
-    void return_void() noexcept {
-    }
-
-    void unhandled_exception() noexcept {
-      // run_root catches everything; reaching this is a bug.
-      std::terminate();
-    }
-  };
-
-  std::coroutine_handle<promise_type> handle;
-};
-
 root_task run_root(task<void> t, std::function<void(std::exception_ptr)> done) {
   std::exception_ptr ep;
   try {
@@ -98,8 +54,6 @@ root_task run_root(task<void> t, std::function<void(std::exception_ptr)> done) {
 
 } // namespace
 
-using root_handle = std::coroutine_handle<root_task::promise_type>;
-
 struct root_access {
   static void link(context& self, root_handle h) noexcept;
   static void unlink(context& self, root_handle h) noexcept;
@@ -109,23 +63,29 @@ struct root_access {
 
 // -- context ----------------------------------------------------------------------------------
 
-context::context(caf::actor_config& cfg, const spawn_options& opts, const char* kind,
-                 const context* parent)
-  : super(cfg) {
-  auto* st = detail::state_of(home_system());
-  introspect_ = st == nullptr || st->cfg->introspection;
+context::context(caf::actor_config& cfg, const spawn_options& opts, detail::actor_body body,
+                 detail::parent_ref parent)
+  : super(cfg),
+    state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())),
+    handlers_(std::move(body.handlers)) {
+  introspect_ = state_ == nullptr || state_->cfg->introspection;
   record_.introspect = introspect_;
   record_.id = id();
   record_.name = opts.name.empty() ? "actor-" + std::to_string(id()) : opts.name;
-  record_.type = opts.type.empty() ? std::string{kind} : opts.type;
+  record_.type = opts.type.empty() ? std::string{body.kind} : opts.type;
   record_.spawned = std::chrono::system_clock::now();
   record_.actor = this;
-  if (parent != nullptr) {
-    record_.parent = parent->id();
-    parent_ = const_cast<context*>(parent)->address();
+  if (parent.ptr != nullptr) {
+    record_.parent = parent.ptr->id();
+    parent_ = const_cast<context*>(parent.ptr)->address();
   }
-  if (st != nullptr)
-    st->actors.add(record_);
+  if (body.coroutine) {
+    // The body's frame is this actor's first root: destroyed with the actor if it never runs.
+    body.coroutine.promise().owner = this;
+    detail::root_access::link(*this, std::exchange(body.coroutine, {}));
+  }
+  if (state_ != nullptr)
+    state_->actors.add(record_);
   set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
     return detail::exception_to_error(ep);
   });
@@ -135,8 +95,8 @@ context::~context() {
   TROUPE_TSAN_ACQUIRE(this); // the actor may be destroyed on another thread than its last run
   // Normally empty: on_exit destroys suspended roots while the actor's members are intact.
   destroy_roots();
-  if (auto* st = detail::state_of(home_system()))
-    st->actors.remove(record_);
+  if (state_ != nullptr)
+    state_->actors.remove(record_);
 }
 
 caf::actor context::handle() noexcept {
@@ -147,13 +107,20 @@ void context::start_root(task<void> t, std::function<void(std::exception_ptr)> d
   auto root = detail::run_root(std::move(t), std::move(done));
   root.handle.promise().owner = this;
   detail::root_access::link(*this, root.handle);
-  TROUPE_ASSERT(inside_.load(std::memory_order_relaxed) == std::this_thread::get_id(),
+  TROUPE_ASSERT(record_.inside.load(std::memory_order_relaxed) == std::this_thread::get_id(),
                 "a coroutine started outside its actor");
   root.handle.resume();
 }
 
+void context::body_finished(std::exception_ptr ep) {
+  if (ep)
+    quit(detail::exception_to_error(ep));
+  else
+    quit();
+}
+
 void detail::root_access::link(context& self, root_handle h) noexcept {
-  auto head = root_handle::from_address(self.roots_.address());
+  auto head = self.roots_;
   h.promise().next = head;
   if (head)
     head.promise().prev = h;
@@ -181,7 +148,7 @@ void context::destroy_roots() noexcept {
   // Destroying a root destroys the whole suspended chain: each frame's locals, including the
   // task it awaits, go with it. Awaiters cancel their kernels in their destructors.
   while (roots_) {
-    auto h = detail::root_handle::from_address(roots_.address());
+    auto h = roots_;
     detail::root_access::unlink(*this, h);
     h.destroy();
   }
@@ -239,7 +206,7 @@ void context::resume_await(std::uint64_t token) {
   auto* p = find_await(token);
   if (p == nullptr)
     return; // a late timer or kernel message for an await that finished already
-  TROUPE_ASSERT(inside_.load(std::memory_order_relaxed) == std::this_thread::get_id(),
+  TROUPE_ASSERT(record_.inside.load(std::memory_order_relaxed) == std::this_thread::get_id(),
                 "a coroutine resumed outside its actor (Decision 3)");
   auto frame = std::exchange(p->frame, {});
   TROUPE_ASSERT(frame != nullptr, "an await resumed twice");
@@ -328,6 +295,21 @@ void context::launch(caf::execution_unit* eu, bool lazy, bool hide) {
   super::launch(eu, lazy, hide);
 }
 
+void context::initialize() {
+  inside_guard guard{*this};
+  super::initialize();
+  setf(is_initialized_flag);
+  if (handlers_) {
+    do_become(finish_behavior(handlers_->make(*this), false), true);
+    return;
+  }
+  // A coroutine actor: the body's frame, linked at construction, is the only root so far.
+  auto body = roots_;
+  do_become(finish_behavior(caf::behavior{}, true), true);
+  if (body)
+    body.resume();
+}
+
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
   record_.enqueued.fetch_add(1, std::memory_order_relaxed);
   TROUPE_TSAN_RELEASE(this); // the sender's writes to the payload
@@ -351,8 +333,8 @@ void context::on_exit() {
   destroy_roots();
   // A strong handle kept past the end would let two ended actors keep each other alive.
   last_sender_ = nullptr;
-  if (auto* st = detail::state_of(home_system()))
-    st->actors.remove(record_);
+  if (state_ != nullptr)
+    state_->actors.remove(record_);
   super::on_exit();
 }
 
@@ -391,15 +373,15 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
 context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false), start_(0) {
   TROUPE_TSAN_ACQUIRE(&self); // pairs with launch, enqueue and the previous guard's release
   auto me = std::this_thread::get_id();
-  auto cur = self.inside_.load(std::memory_order_acquire);
-  if (cur == me)
-    return; // nested: on_exit inside consume, make_behavior inside the first consume
-  std::thread::id none{};
-  if (!self.inside_.compare_exchange_strong(none, me, std::memory_order_acq_rel))
+  std::thread::id cur{};
+  if (!self.record_.inside.compare_exchange_strong(cur, me, std::memory_order_acquire,
+                                                   std::memory_order_relaxed)) {
+    if (cur == me)
+      return; // nested: on_exit inside consume, initialize inside the first resume
     detail::assertion_failed(__FILE__, __LINE__,
                              "two threads inside one actor at once (Decision 3)");
+  }
   owner_ = true;
-  self.record_.running.store(true, std::memory_order_relaxed);
   if (self.introspect_)
     start_ = detail::ticks();
 }
@@ -409,9 +391,8 @@ context::inside_guard::~inside_guard() {
     return;
   if (self_->introspect_)
     detail::bump(self_->record_.busy_ticks, detail::ticks() - start_);
-  self_->record_.running.store(false, std::memory_order_relaxed);
   TROUPE_TSAN_RELEASE(self_); // the actor's state goes to whichever worker runs it next
-  self_->inside_.store(std::thread::id{}, std::memory_order_release);
+  self_->record_.inside.store(std::thread::id{}, std::memory_order_release);
 }
 
 } // namespace troupe

@@ -177,7 +177,7 @@ actor_info read_record(const actor_record& rec) {
       out.awaits.push_back(std::move(info));
     }
   }
-  if (rec.running.load(std::memory_order_relaxed))
+  if (rec.inside.load(std::memory_order_relaxed) != std::thread::id{})
     out.current = actor_info::state::running;
   else
     out.current = out.awaits.empty() ? actor_info::state::idle : actor_info::state::suspended;

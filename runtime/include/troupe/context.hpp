@@ -13,15 +13,20 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/actor_traits.hpp>
 #include <caf/atom.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/extend.hpp>
 #include <caf/mailbox_element.hpp>
 #include <caf/message.hpp>
+#include <caf/mixin/requester.hpp>
+#include <caf/mixin/sender.hpp>
+#include <caf/scheduled_actor.hpp>
 #include <caf/system_messages.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/assert.hpp>
 #include <troupe/detail/actor_record.hpp>
+#include <troupe/detail/root.hpp>
 #include <troupe/result.hpp>
 #include <troupe/spawn_options.hpp>
 #include <troupe/task.hpp>
@@ -37,24 +42,96 @@ using duration = std::chrono::nanoseconds;
 /// A duration that never expires.
 inline constexpr duration infinite = duration::max();
 
+class context;
+
 namespace detail {
 
 struct root_access;
+class node_state;
+
+// CAF's spawn turns actor pointers among the arguments into handles; a wrapper keeps ours.
+struct parent_ref {
+  const context* ptr;
+};
+
+/// The body of a behavior actor: builds its handlers once, when the actor starts, and lives as
+/// long as the actor, since the handlers may refer to the body's captures.
+class behavior_body {
+public:
+  virtual ~behavior_body() = default;
+  virtual caf::behavior make(context& self) = 0;
+};
+
+/// What a spawned actor runs: a coroutine body, created suspended by the spawner (its frame
+/// holds the function and the arguments), or a behavior body. Owns whichever it holds until
+/// the actor takes it.
+struct actor_body {
+  actor_body(root_handle coroutine, const char* kind) noexcept
+    : coroutine(coroutine), kind(kind) {
+  }
+
+  actor_body(std::unique_ptr<behavior_body> handlers, const char* kind) noexcept
+    : handlers(std::move(handlers)), kind(kind) {
+  }
+
+  actor_body(actor_body&& other) noexcept
+    : coroutine(std::exchange(other.coroutine, {})),
+      handlers(std::move(other.handlers)),
+      kind(other.kind) {
+  }
+
+  actor_body& operator=(actor_body&&) = delete;
+
+  ~actor_body() {
+    if (coroutine)
+      coroutine.destroy();
+  }
+
+  root_handle coroutine;
+  std::unique_ptr<behavior_body> handlers;
+  const char* kind;
+};
 
 } // namespace detail
 
-/// A troupe actor: a CAF event-based actor whose coroutines always resume inside it.
+namespace detail {
+
+/// The CAF base of a troupe actor: a scheduled actor with `send` and `request`, like
+/// `caf::event_based_actor` without group subscriptions and `become`. CAF casts every job it
+/// runs to its actor with `dynamic_cast`, whose cost grows with the depth of the class
+/// hierarchy: troupe actors sit one level below CAF's own, which pays for troupe's bookkeeping
+/// per message (docs/PERFORMANCE.md). (The mixins call `context()` on their subtype, which
+/// must therefore not be named `context`.)
+class actor_core
+  : public caf::extend<caf::scheduled_actor, actor_core>::with<caf::mixin::sender,
+                                                                caf::mixin::requester>,
+    public caf::dynamically_typed_actor_base {
+public:
+  using super = caf::extend<caf::scheduled_actor, actor_core>::with<caf::mixin::sender,
+                                                                     caf::mixin::requester>;
+
+  /// Required by CAF's spawn: handles to troupe actors are `caf::actor`.
+  using signatures = caf::none_t;
+  using behavior_type = caf::behavior;
+
+  explicit actor_core(caf::actor_config& cfg) : super(cfg) {
+  }
+};
+
+} // namespace detail
+
+/// A troupe actor: a CAF actor whose coroutines always resume inside it.
 ///
 /// Coroutines get a `context&` as `self`; its awaitables (`request`, `receive`, `sleep`,
 /// `parallel_for`) suspend the coroutine without blocking the worker thread, and whatever
 /// completes them delivers the continuation back to this actor (Decision 3 of DESIGN.md).
-class context : public caf::event_based_actor {
+class context final : public detail::actor_core {
 public:
-  using super = caf::event_based_actor;
+  using super = detail::actor_core;
 
-  /// Called by troupe's spawn functions: `opts` names the actor, `kind` is its default type.
-  context(caf::actor_config& cfg, const spawn_options& opts, const char* kind,
-          const context* parent);
+  /// Called by troupe's spawn functions: `opts` names the actor, `body` is what it runs.
+  context(caf::actor_config& cfg, const spawn_options& opts, detail::actor_body body,
+          detail::parent_ref parent);
 
   ~context() override;
 
@@ -84,7 +161,7 @@ public:
   /// exit reason if uncaught) when `dest` is remote and an element type is not registered.
   template <class Dest, class... Ts>
   void send(const Dest& dest, Ts&&... xs) {
-    auto* target = caf::actor_cast<caf::abstract_actor*>(dest);
+    auto* target = caf::actor_cast<caf::actor_control_block*>(dest);
     if (target != nullptr && target->node() != home_system().node()) {
       // Only messages to other nodes need serializable types: check those, and only those.
       auto msg = caf::make_message(std::forward<Ts>(xs)...);
@@ -102,6 +179,10 @@ public:
   /// Starts `t` as a root coroutine owned by this actor; `done` runs when it finishes, with
   /// the exception it threw, if any. Ending the actor destroys roots that are still suspended.
   void start_root(task<void> t, std::function<void(std::exception_ptr)> done);
+
+  /// Ends the actor when its coroutine body returned (with `ep`'s text as the exit reason
+  /// when it threw).
+  void body_finished(std::exception_ptr ep);
 
   /// Registers a new await of `frame`, described by `desc` for introspection, and returns its
   /// token. `matches` is set for receives.
@@ -147,18 +228,16 @@ public:
 
   void launch(caf::execution_unit* eu, bool lazy, bool hide) override;
 
+  void initialize() override;
+
   void enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) override;
 
   caf::invoke_message_result consume(caf::mailbox_element& x) override;
 
   void on_exit() override;
 
-protected:
-  /// Wraps the user's behavior with the internal resume handler and selective receive.
-  /// A coroutine-body actor consumes its mailbox only through awaits, so messages that no
-  /// receive matches yet stay queued (`stash_unmatched`); a behavior actor answers them as CAF
-  /// does, with `unexpected_message`.
-  caf::behavior finish_behavior(caf::behavior user, bool stash_unmatched);
+private:
+  friend struct detail::root_access;
 
   /// Marks this thread as the one inside the actor for the guard's lifetime.
   class inside_guard {
@@ -174,22 +253,28 @@ protected:
     std::uint64_t start_;
   };
 
-private:
-  friend struct detail::root_access;
+  /// Wraps the user's behavior with the internal resume handler and selective receive.
+  /// A coroutine-body actor consumes its mailbox only through awaits, so messages that no
+  /// receive matches yet stay queued (`stash_unmatched`); a behavior actor answers them as CAF
+  /// does, with `unexpected_message`.
+  caf::behavior finish_behavior(caf::behavior user, bool stash_unmatched);
 
   caf::result<caf::message> on_unmatched(caf::message_view& xs);
 
   void destroy_roots() noexcept;
 
   detail::actor_record record_;
+  detail::node_state* state_;
   caf::actor_addr parent_;
   caf::strong_actor_ptr last_sender_;
+  /// A behavior actor's body (null for a coroutine actor).
+  std::unique_ptr<detail::behavior_body> handlers_;
   bool introspect_;
   bool stash_unmatched_ = true;
-  std::atomic<std::thread::id> inside_{};
   std::uint64_t next_token_ = 1;
-  /// Suspended root coroutines, an intrusive list through their promises.
-  std::coroutine_handle<> roots_;
+  /// Suspended root coroutines, an intrusive list through their promises; until the actor
+  /// starts, a coroutine actor's body is its only entry.
+  detail::root_handle roots_;
 };
 
 } // namespace troupe

@@ -65,7 +65,7 @@ public:
     auto self = self_;
     self->count_sent();
     auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
-    self->caf::event_based_actor::request(spawner_, t, spawn_request_atom::value, type_,
+    self->detail::actor_core::request(spawner_, t, spawn_request_atom::value, type_,
                                           std::move(args_))
       .then(
         [self, token](caf::actor& spawned) {

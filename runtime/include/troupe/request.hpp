@@ -55,10 +55,10 @@ public:
       self->resume_await(token);
     };
     if constexpr (std::is_void_v<R>) {
-      self->caf::event_based_actor::request(dest, t, std::move(msg_))
+      self->detail::actor_core::request(dest, t, std::move(msg_))
         .then([self, token] { self->resume_await(token); }, std::move(on_error));
     } else {
-      self->caf::event_based_actor::request(dest, t, std::move(msg_))
+      self->detail::actor_core::request(dest, t, std::move(msg_))
         .then(
           [self, token](R&) {
             // Take the reply message itself rather than copying the value into a new one.

@@ -2,7 +2,9 @@
 /// `troupe::spawn`: start a coroutine or a behavior as a troupe actor.
 #pragma once
 
+#include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -22,56 +24,34 @@ class node;
 
 namespace detail {
 
-// CAF's spawn turns actor pointers among the arguments into handles; a wrapper keeps ours.
-struct parent_ref {
-  const context* ptr;
-};
-
 template <class F, class... Args>
 using body_result_t = std::invoke_result_t<F&, context&, Args...>;
 
+/// The frame of a coroutine actor's body: holds `fn` and `args`, runs `fn(self, args...)` and
+/// ends the actor when it returns.
 template <class F, class... Args>
-constexpr const char* kind_of() {
-  using R = body_result_t<F, Args...>;
-  static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
-                "an actor body is `task<void> f(troupe::context&, Args...)` or "
-                "`troupe::behavior f(troupe::context&, Args...)`");
-  return std::is_same_v<R, task<void>> ? "coroutine" : "behavior";
+root_task run_body(F fn, Args... args) {
+  context& self = co_await root_owner{};
+  std::exception_ptr ep;
+  try {
+    co_await std::invoke(fn, self, std::move(args)...);
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  self.body_finished(ep);
 }
 
-/// An actor whose body is `fn(self, args...)`: a `task<void>` coroutine, or a function
-/// returning the `troupe::behavior` that handles its messages.
+/// The body of a behavior actor: `fn(self, args...)` returns its handlers.
 template <class F, class... Args>
-class function_actor final : public context {
+class function_body final : public behavior_body {
 public:
-  function_actor(caf::actor_config& cfg, const spawn_options& opts, parent_ref parent, F fn,
-                 std::tuple<Args...> args)
-    : context(cfg, opts, kind_of<F, Args...>(), parent.ptr),
-      fn_(std::move(fn)),
-      args_(std::move(args)) {
+  function_body(F fn, Args... args) : fn_(std::move(fn)), args_(std::move(args)...) {
   }
 
-  caf::behavior make_behavior() override {
-    inside_guard guard{*this};
-    using R = body_result_t<F, Args...>;
-    if constexpr (std::is_same_v<R, task<void>>) {
-      auto body = std::apply(
-        [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
-        args_);
-      auto behavior = finish_behavior(caf::behavior{}, true);
-      start_root(std::move(body), [this](std::exception_ptr ep) {
-        if (ep)
-          quit(exception_to_error(ep));
-        else
-          quit();
-      });
-      return behavior;
-    } else {
-      auto user = std::apply(
-        [this](Args&... xs) { return std::invoke(fn_, static_cast<context&>(*this), std::move(xs)...); },
-        args_);
-      return finish_behavior(std::move(user).make(*this), false);
-    }
+  caf::behavior make(context& self) override {
+    auto user = std::apply([&](Args&... xs) { return std::invoke(fn_, self, std::move(xs)...); },
+                           args_);
+    return std::move(user).make(self);
   }
 
 private:
@@ -80,10 +60,19 @@ private:
 };
 
 template <class F, class... Args>
-void check_body_args() {
+actor_body make_body(F fn, Args... args) {
   static_assert((!std::is_reference_v<Args> && ...),
                 "actor arguments are passed by value; pass handles or shared_ptrs, not "
                 "references");
+  using R = body_result_t<F, Args...>;
+  static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
+                "an actor body is `task<void> f(troupe::context&, Args...)` or "
+                "`troupe::behavior f(troupe::context&, Args...)`");
+  if constexpr (std::is_same_v<R, task<void>>)
+    return {run_body(std::move(fn), std::move(args)...).handle, "coroutine"};
+  else
+    return {std::make_unique<function_body<F, Args...>>(std::move(fn), std::move(args)...),
+            "behavior"};
 }
 
 } // namespace detail
@@ -100,19 +89,15 @@ void check_body_args() {
 /// ```
 template <class F, class... Args>
 caf::actor spawn(caf::actor_system& sys, spawn_options opts, F fn, Args... args) {
-  detail::check_body_args<F, Args...>();
-  using impl = detail::function_actor<F, Args...>;
-  return sys.spawn<impl>(opts, detail::parent_ref{nullptr}, std::move(fn),
-                         std::make_tuple(std::move(args)...));
+  return sys.spawn<context>(opts, detail::make_body(std::move(fn), std::move(args)...),
+                            detail::parent_ref{nullptr});
 }
 
 /// Spawns a child of `parent` (shown as its parent by introspection), on the parent's worker.
 template <class F, class... Args>
 caf::actor spawn(context& parent, spawn_options opts, F fn, Args... args) {
-  detail::check_body_args<F, Args...>();
-  using impl = detail::function_actor<F, Args...>;
-  return parent.spawn<impl>(opts, detail::parent_ref{&parent}, std::move(fn),
-                            std::make_tuple(std::move(args)...));
+  return parent.spawn<context>(opts, detail::make_body(std::move(fn), std::move(args)...),
+                               detail::parent_ref{&parent});
 }
 
 template <class F, class... Args>

@@ -87,7 +87,9 @@ struct actor_record {
   std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> busy_ticks{0};
-  std::atomic<bool> running{false};
+  /// The thread inside the actor, or none: the reentrancy check of Decision 3, and whether
+  /// the actor is running for snapshots.
+  std::atomic<std::thread::id> inside{};
 
   mutable spinlock lock;
   std::vector<pending_await> awaits;
