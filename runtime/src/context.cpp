@@ -63,32 +63,51 @@ struct root_access {
 
 // -- context ----------------------------------------------------------------------------------
 
+caf::behavior detail::body_storage::make(context&) {
+  return {};
+}
+
 context::context(caf::actor_config& cfg, const spawn_options& opts, detail::actor_body body,
                  detail::parent_ref parent)
   : super(cfg),
-    state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())),
-    handlers_(std::move(body.handlers)) {
+    state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())) {
   introspect_ = state_ == nullptr || state_->cfg->introspection;
   record_.introspect = introspect_;
   record_.id = id();
-  record_.name = opts.name.empty() ? "actor-" + std::to_string(id()) : opts.name;
-  record_.type = opts.type.empty() ? std::string{body.kind} : opts.type;
+  record_.kind = body.kind;
+  if (!opts.name.empty() || !opts.type.empty())
+    record_.given = std::make_unique<const spawn_options>(opts);
   record_.spawned = std::chrono::system_clock::now();
   record_.actor = this;
   if (parent.ptr != nullptr) {
     record_.parent = parent.ptr->id();
     parent_ = const_cast<context*>(parent.ptr)->address();
   }
-  if (body.coroutine) {
-    // The body's frame is this actor's first root: destroyed with the actor if it never runs.
-    body.coroutine.promise().owner = this;
-    detail::root_access::link(*this, std::exchange(body.coroutine, {}));
-  }
+  body.make(*this, body.args);
   if (state_ != nullptr)
     state_->actors.add(record_);
   set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
     return detail::exception_to_error(ep);
   });
+}
+
+void context::set_body(task<void> body, std::unique_ptr<detail::body_storage> storage) {
+  storage_ = std::move(storage);
+  if (body.valid()) {
+    body_ = body.release();
+    body_.promise().on_done(&context::body_done, this);
+  }
+}
+
+void context::body_done(void* ptr) noexcept {
+  auto* self = static_cast<context*>(ptr);
+  auto frame = std::exchange(self->body_, {});
+  auto ep = frame.promise().exception();
+  frame.destroy(); // suspended at its final point: safe from inside that suspension
+  if (ep)
+    self->quit(detail::exception_to_error(ep));
+  else
+    self->quit();
 }
 
 context::~context() {
@@ -112,12 +131,6 @@ void context::start_root(task<void> t, std::function<void(std::exception_ptr)> d
   root.handle.resume();
 }
 
-void context::body_finished(std::exception_ptr ep) {
-  if (ep)
-    quit(detail::exception_to_error(ep));
-  else
-    quit();
-}
 
 void detail::root_access::link(context& self, root_handle h) noexcept {
   auto head = self.roots_;
@@ -147,6 +160,8 @@ void detail::root_task::promise_type::final_awaiter::await_suspend(
 void context::destroy_roots() noexcept {
   // Destroying a root destroys the whole suspended chain: each frame's locals, including the
   // task it awaits, go with it. Awaiters cancel their kernels in their destructors.
+  if (body_)
+    std::exchange(body_, {}).destroy();
   while (roots_) {
     auto h = roots_;
     detail::root_access::unlink(*this, h);
@@ -299,15 +314,12 @@ void context::initialize() {
   inside_guard guard{*this};
   super::initialize();
   setf(is_initialized_flag);
-  if (handlers_) {
-    do_become(finish_behavior(handlers_->make(*this), false), true);
+  if (!body_) {
+    do_become(finish_behavior(storage_ ? storage_->make(*this) : caf::behavior{}, false), true);
     return;
   }
-  // A coroutine actor: the body's frame, linked at construction, is the only root so far.
-  auto body = roots_;
   do_become(finish_behavior(caf::behavior{}, true), true);
-  if (body)
-    body.resume();
+  body_.resume();
 }
 
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
@@ -338,24 +350,39 @@ void context::on_exit() {
   super::on_exit();
 }
 
+namespace {
+
+// Never sent: the one handler of the behavior that keeps a coroutine actor alive.
+struct keep_alive_t {};
+
+// One behavior shared by every coroutine actor: such an actor takes its messages through the
+// default handler (its awaits), and CAF ends an actor whose behavior is empty.
+const caf::behavior& coroutine_behavior() {
+  static const caf::behavior bhvr{[](keep_alive_t) {}};
+  return bhvr;
+}
+
+} // namespace
+
 caf::behavior context::finish_behavior(caf::behavior user, bool stash_unmatched) {
   stash_unmatched_ = stash_unmatched;
+  // Resumes and receives go through the default handler, after the user's handlers.
   set_default_handler([](caf::scheduled_actor* self, caf::message_view& xs) {
     return static_cast<context*>(self)->on_unmatched(xs);
   });
-  caf::message_handler internal{[this](resume_atom, std::uint64_t token) {
-    if (auto* p = find_await(token); p != nullptr && p->matches != nullptr)
-      p->timed_out = true; // the deadline of a receive passed before a match
-    resume_await(token);
-  }};
-  if (!user.as_behavior_impl())
-    return internal;
-  return caf::behavior{caf::message_handler{user.as_behavior_impl()}.or_else(internal)};
+  return user.as_behavior_impl() ? std::move(user) : coroutine_behavior();
 }
 
 caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
-  detail::pending_await* best = nullptr;
   const auto& content = xs.content();
+  if (content.match_elements<resume_atom, std::uint64_t>()) {
+    auto token = content.get_as<std::uint64_t>(1);
+    if (auto* p = find_await(token); p != nullptr && p->matches != nullptr)
+      p->timed_out = true; // the deadline of a receive passed before a match
+    resume_await(token);
+    return caf::message{};
+  }
+  detail::pending_await* best = nullptr;
   for (auto& p : record_.awaits)
     if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content)
         && (best == nullptr || p.token < best->token))

@@ -146,8 +146,14 @@ std::size_t registry::size() const noexcept {
 actor_info read_record(const actor_record& rec) {
   actor_info out;
   out.id = rec.id;
-  out.name = rec.name;
-  out.type = rec.type;
+  auto given = [&](std::string spawn_options::*field) -> const std::string* {
+    return rec.given != nullptr && !((*rec.given).*field).empty() ? &((*rec.given).*field)
+                                                                 : nullptr;
+  };
+  auto* name = given(&spawn_options::name);
+  auto* type = given(&spawn_options::type);
+  out.name = name != nullptr ? *name : "actor-" + std::to_string(rec.id);
+  out.type = type != nullptr ? *type : std::string{rec.kind};
   out.parent = rec.parent;
   out.spawned = rec.spawned;
   auto received = rec.received.load(std::memory_order_relaxed);

@@ -54,41 +54,24 @@ struct parent_ref {
   const context* ptr;
 };
 
-/// The body of a behavior actor: builds its handlers once, when the actor starts, and lives as
-/// long as the actor, since the handlers may refer to the body's captures.
-class behavior_body {
+/// What a spawned actor keeps of its body beyond the coroutine frame: a behavior actor's
+/// function and arguments (its handlers are built once, when the actor starts, and may refer
+/// to them), or a coroutine body's function object when it has state the frame refers to.
+class body_storage {
 public:
-  virtual ~behavior_body() = default;
-  virtual caf::behavior make(context& self) = 0;
+  virtual ~body_storage() = default;
+
+  /// The handlers of a behavior actor (called once, when it starts).
+  virtual caf::behavior make(context& self);
 };
 
-/// What a spawned actor runs: a coroutine body, created suspended by the spawner (its frame
-/// holds the function and the arguments), or a behavior body. Owns whichever it holds until
-/// the actor takes it.
+/// What a spawned actor runs, handed to its constructor: `make(self, args)` creates the body
+/// from the spawner's function and arguments, which `args` points at on the spawner's stack
+/// (the constructor runs inside the spawn call), by calling `self.set_body`.
 struct actor_body {
-  actor_body(root_handle coroutine, const char* kind) noexcept
-    : coroutine(coroutine), kind(kind) {
-  }
-
-  actor_body(std::unique_ptr<behavior_body> handlers, const char* kind) noexcept
-    : handlers(std::move(handlers)), kind(kind) {
-  }
-
-  actor_body(actor_body&& other) noexcept
-    : coroutine(std::exchange(other.coroutine, {})),
-      handlers(std::move(other.handlers)),
-      kind(other.kind) {
-  }
-
-  actor_body& operator=(actor_body&&) = delete;
-
-  ~actor_body() {
-    if (coroutine)
-      coroutine.destroy();
-  }
-
-  root_handle coroutine;
-  std::unique_ptr<behavior_body> handlers;
+  void (*make)(context& self, void* args);
+  void* args;
+  /// "coroutine" or "behavior": the actor's type unless spawn_options names one.
   const char* kind;
 };
 
@@ -142,7 +125,8 @@ public:
 
   /// The name given at spawn (or "actor-<id>"); also what CAF's logs show.
   const char* name() const override {
-    return record_.name.c_str();
+    return record_.given != nullptr && !record_.given->name.empty() ? record_.given->name.c_str()
+                                                                     : record_.kind;
   }
 
   /// The actor that spawned this one; invalid when spawned from the node or when it ended.
@@ -180,9 +164,10 @@ public:
   /// the exception it threw, if any. Ending the actor destroys roots that are still suspended.
   void start_root(task<void> t, std::function<void(std::exception_ptr)> done);
 
-  /// Ends the actor when its coroutine body returned (with `ep`'s text as the exit reason
-  /// when it threw).
-  void body_finished(std::exception_ptr ep);
+  /// Sets what this actor runs (called once by troupe's spawn functions, while the actor is
+  /// constructed): a coroutine body (`body` valid; `storage` holds what its frame refers to,
+  /// if anything), or a behavior body (`storage` builds the handlers).
+  void set_body(task<void> body, std::unique_ptr<detail::body_storage> storage);
 
   /// Registers a new await of `frame`, described by `desc` for introspection, and returns its
   /// token. `matches` is set for receives.
@@ -261,19 +246,23 @@ private:
 
   caf::result<caf::message> on_unmatched(caf::message_view& xs);
 
+  /// The body's completion hook: ends the actor (with the exception's text if it threw).
+  static void body_done(void* self) noexcept;
+
   void destroy_roots() noexcept;
 
   detail::actor_record record_;
   detail::node_state* state_;
   caf::actor_addr parent_;
   caf::strong_actor_ptr last_sender_;
-  /// A behavior actor's body (null for a coroutine actor).
-  std::unique_ptr<detail::behavior_body> handlers_;
+  /// A coroutine actor's body until it ends (a root that is not in `roots_`).
+  task<void>::handle_type body_;
+  /// A behavior actor's body, or what a coroutine body refers to (see set_body).
+  std::unique_ptr<detail::body_storage> storage_;
   bool introspect_;
   bool stash_unmatched_ = true;
   std::uint64_t next_token_ = 1;
-  /// Suspended root coroutines, an intrusive list through their promises; until the actor
-  /// starts, a coroutine actor's body is its only entry.
+  /// Suspended roots of coroutine handlers, an intrusive list through their promises.
   detail::root_handle roots_;
 };
 

@@ -27,25 +27,22 @@ namespace detail {
 template <class F, class... Args>
 using body_result_t = std::invoke_result_t<F&, context&, Args...>;
 
-/// The frame of a coroutine actor's body: holds `fn` and `args`, runs `fn(self, args...)` and
-/// ends the actor when it returns.
-template <class F, class... Args>
-root_task run_body(F fn, Args... args) {
-  context& self = co_await root_owner{};
-  std::exception_ptr ep;
-  try {
-    co_await std::invoke(fn, self, std::move(args)...);
-  } catch (...) {
-    ep = std::current_exception();
+/// A coroutine body's function object with state: the frame refers to it, so the actor keeps
+/// it until the end.
+template <class F>
+class stored_function final : public body_storage {
+public:
+  explicit stored_function(F fn) : fn(std::move(fn)) {
   }
-  self.body_finished(ep);
-}
+
+  F fn;
+};
 
 /// The body of a behavior actor: `fn(self, args...)` returns its handlers.
 template <class F, class... Args>
-class function_body final : public behavior_body {
+class function_body final : public body_storage {
 public:
-  function_body(F fn, Args... args) : fn_(std::move(fn)), args_(std::move(args)...) {
+  function_body(F& fn, Args&... args) : fn_(std::move(fn)), args_(std::move(args)...) {
   }
 
   caf::behavior make(context& self) override {
@@ -59,8 +56,34 @@ private:
   std::tuple<Args...> args_;
 };
 
+/// Creates the body of `self` from the spawner's function and arguments (see actor_body).
 template <class F, class... Args>
-actor_body make_body(F fn, Args... args) {
+void make_body(context& self, void* ptr) {
+  auto& [fn, args] = *static_cast<std::pair<F*, std::tuple<Args*...>>*>(ptr);
+  if constexpr (std::is_same_v<body_result_t<F, Args...>, task<void>>) {
+    // Calling a coroutine creates its frame, suspended, with the arguments moved into it.
+    auto call = [&](F& f) {
+      return std::apply([&](Args*... xs) { return std::invoke(f, self, std::move(*xs)...); },
+                        args);
+    };
+    if constexpr (std::is_pointer_v<F> || std::is_empty_v<F>) {
+      self.set_body(call(*fn), nullptr); // nothing of `fn` is referred to by the frame
+    } else {
+      auto kept = std::make_unique<stored_function<F>>(std::move(*fn));
+      auto body = call(kept->fn);
+      self.set_body(std::move(body), std::move(kept));
+    }
+  } else {
+    auto body = std::apply(
+      [&](Args*... xs) { return std::make_unique<function_body<F, Args...>>(*fn, *xs...); },
+      args);
+    self.set_body({}, std::move(body));
+  }
+}
+
+template <class F, class... Args>
+caf::actor spawn_body(caf::actor_system& sys, context* parent, const spawn_options& opts, F& fn,
+                      Args&... args) {
   static_assert((!std::is_reference_v<Args> && ...),
                 "actor arguments are passed by value; pass handles or shared_ptrs, not "
                 "references");
@@ -68,11 +91,12 @@ actor_body make_body(F fn, Args... args) {
   static_assert(std::is_same_v<R, task<void>> || std::is_same_v<R, behavior>,
                 "an actor body is `task<void> f(troupe::context&, Args...)` or "
                 "`troupe::behavior f(troupe::context&, Args...)`");
-  if constexpr (std::is_same_v<R, task<void>>)
-    return {run_body(std::move(fn), std::move(args)...).handle, "coroutine"};
-  else
-    return {std::make_unique<function_body<F, Args...>>(std::move(fn), std::move(args)...),
-            "behavior"};
+  std::pair<F*, std::tuple<Args*...>> refs{&fn, {&args...}};
+  actor_body body{&make_body<F, Args...>, &refs,
+                  std::is_same_v<R, task<void>> ? "coroutine" : "behavior"};
+  if (parent != nullptr)
+    return parent->spawn<context>(opts, body, parent_ref{parent});
+  return sys.spawn<context>(opts, body, parent_ref{nullptr});
 }
 
 } // namespace detail
@@ -88,16 +112,14 @@ actor_body make_body(F fn, Args... args) {
 ///   }, std::string{"world"});
 /// ```
 template <class F, class... Args>
-caf::actor spawn(caf::actor_system& sys, spawn_options opts, F fn, Args... args) {
-  return sys.spawn<context>(opts, detail::make_body(std::move(fn), std::move(args)...),
-                            detail::parent_ref{nullptr});
+caf::actor spawn(caf::actor_system& sys, const spawn_options& opts, F fn, Args... args) {
+  return detail::spawn_body(sys, nullptr, opts, fn, args...);
 }
 
 /// Spawns a child of `parent` (shown as its parent by introspection), on the parent's worker.
 template <class F, class... Args>
-caf::actor spawn(context& parent, spawn_options opts, F fn, Args... args) {
-  return parent.spawn<context>(opts, detail::make_body(std::move(fn), std::move(args)...),
-                               detail::parent_ref{&parent});
+caf::actor spawn(context& parent, const spawn_options& opts, F fn, Args... args) {
+  return detail::spawn_body(parent.home_system(), &parent, opts, fn, args...);
 }
 
 template <class F, class... Args>

@@ -27,7 +27,12 @@ public:
 
     template <class Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-      return self.promise().continuation_;
+      auto& p = self.promise();
+      if (p.on_done_ != nullptr) {
+        p.on_done_(p.on_done_arg_); // may destroy this frame: touch nothing after it
+        return std::noop_coroutine();
+      }
+      return p.continuation_;
     }
 
     void await_resume() const noexcept {
@@ -50,6 +55,18 @@ public:
     continuation_ = h;
   }
 
+  /// Runs the task as a root that nobody awaits: when it finishes, `f(arg)` runs instead of
+  /// resuming an awaiter, and may destroy the frame (troupe runs actor bodies this way).
+  void on_done(void (*f)(void*) noexcept, void* arg) noexcept {
+    on_done_ = f;
+    on_done_arg_ = arg;
+  }
+
+  /// The exception the coroutine ended with, if any.
+  [[nodiscard]] std::exception_ptr exception() const noexcept {
+    return exception_;
+  }
+
 protected:
   void rethrow_if_exception() const {
     if (exception_)
@@ -59,6 +76,8 @@ protected:
 private:
   std::coroutine_handle<> continuation_ = std::noop_coroutine();
   std::exception_ptr exception_;
+  void (*on_done_)(void*) noexcept = nullptr;
+  void* on_done_arg_ = nullptr;
 };
 
 template <class T>

@@ -19,6 +19,7 @@
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/snapshot.hpp>
+#include <troupe/spawn_options.hpp>
 
 namespace troupe::detail {
 
@@ -76,8 +77,11 @@ struct pending_await {
 /// on so that a snapshot can copy it.
 struct actor_record {
   std::uint64_t id = 0;
-  std::string name;
-  std::string type;
+  /// "coroutine" or "behavior".
+  const char* kind = "";
+  /// The name and type given at spawn, if any (most actors have none and pay one pointer):
+  /// snapshots show "actor-<id>" and the kind otherwise.
+  std::unique_ptr<const spawn_options> given;
   std::uint64_t parent = 0;
   std::chrono::system_clock::time_point spawned{};
   /// Whether `awaits` is kept under `lock` for snapshots (the node's introspection switch).
