@@ -77,7 +77,7 @@ context::context(caf::actor_config& cfg, const spawn_options& opts, detail::acto
   record_.kind = body.kind;
   if (!opts.name.empty() || !opts.type.empty())
     record_.given = std::make_unique<const spawn_options>(opts);
-  record_.spawned = std::chrono::system_clock::now();
+  record_.spawned = detail::ticks();
   record_.actor = this;
   if (parent.ptr != nullptr) {
     record_.parent = parent.ptr->id();
@@ -187,9 +187,7 @@ std::uint64_t context::begin_await(std::coroutine_handle<> frame, detail::await_
     record_.awaits.push_back(std::move(p));
     return token;
   }
-  p.since = std::chrono::system_clock::now();
-  if (desc.timeout != std::chrono::nanoseconds::max())
-    p.until = p.since + std::chrono::duration_cast<std::chrono::system_clock::duration>(desc.timeout);
+  p.since = detail::ticks();
   p.desc = std::move(desc);
   std::lock_guard<detail::spinlock> guard{record_.lock};
   record_.awaits.push_back(std::move(p));
@@ -318,8 +316,10 @@ void context::initialize() {
     do_become(finish_behavior(storage_ ? storage_->make(*this) : caf::behavior{}, false), true);
     return;
   }
-  do_become(finish_behavior(caf::behavior{}, true), true);
   body_.resume();
+  // A body that finished at once (a leaf that only sends) needs no behavior, as in CAF.
+  if (body_)
+    do_become(finish_behavior(caf::behavior{}, true), true);
 }
 
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {

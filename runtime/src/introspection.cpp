@@ -98,9 +98,16 @@ std::chrono::nanoseconds ticks_to_ns(std::uint64_t t) noexcept {
 #endif
 }
 
+std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t t) noexcept {
+  auto now_ticks = ticks();
+  auto now = std::chrono::system_clock::now();
+  auto ago = now_ticks > t ? ticks_to_ns(now_ticks - t) : std::chrono::nanoseconds{0};
+  return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(ago);
+}
+
 void registry::add(actor_record& rec) noexcept {
   auto& sh = shard_of(rec);
-  std::lock_guard<std::mutex> guard{sh.mtx};
+  std::lock_guard<spinlock> guard{sh.lock};
   rec.prev = nullptr;
   rec.next = sh.head;
   if (sh.head != nullptr)
@@ -111,7 +118,7 @@ void registry::add(actor_record& rec) noexcept {
 
 void registry::remove(actor_record& rec) noexcept {
   auto& sh = shard_of(rec);
-  std::lock_guard<std::mutex> guard{sh.mtx};
+  std::lock_guard<spinlock> guard{sh.lock};
   if (rec.prev == nullptr && sh.head != &rec)
     return; // removed already (on_exit, then the destructor)
   if (rec.prev != nullptr)
@@ -136,7 +143,7 @@ std::vector<caf::actor_addr> registry::addresses() const {
 std::size_t registry::size() const noexcept {
   std::size_t n = 0;
   for (auto& sh : shards_) {
-    std::lock_guard<std::mutex> guard{sh.mtx};
+    std::lock_guard<spinlock> guard{sh.lock};
     n += sh.count;
   }
   return n;
@@ -155,7 +162,7 @@ actor_info read_record(const actor_record& rec) {
   out.name = name != nullptr ? *name : "actor-" + std::to_string(rec.id);
   out.type = type != nullptr ? *type : std::string{rec.kind};
   out.parent = rec.parent;
-  out.spawned = rec.spawned;
+  out.spawned = ticks_to_wall(rec.spawned);
   auto received = rec.received.load(std::memory_order_relaxed);
   auto enqueued = rec.enqueued.load(std::memory_order_relaxed);
   out.received = received;
@@ -173,8 +180,11 @@ actor_info read_record(const actor_record& rec) {
       info.peer = a.desc.peer;
       if (a.desc.types != nullptr)
         info.types = *a.desc.types;
-      info.until = a.until;
-      info.since = a.since;
+      info.since = ticks_to_wall(a.since);
+      if (a.desc.timeout != std::chrono::nanoseconds::max())
+        info.until = info.since
+                     + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                       a.desc.timeout);
       if (a.desc.kernel) {
         info.kernel = a.desc.kernel->name();
         info.chunks_done = a.desc.kernel->chunks_done();

@@ -33,7 +33,7 @@ public:
   template <class F>
   void for_each(F&& f) const {
     for (auto& sh : shards_) {
-      std::lock_guard<std::mutex> guard{sh.mtx};
+      std::lock_guard<spinlock> guard{sh.lock};
       for (auto* r = sh.head; r != nullptr; r = r->next)
         f(*r);
     }
@@ -47,8 +47,10 @@ public:
 private:
   static constexpr std::size_t shard_count = 16;
 
+  // A spin lock: held for a few instructions by spawns and exits (a mutex cost each actor
+  // ~150 instructions more), and by snapshots while they copy one shard.
   struct alignas(64) shard {
-    mutable std::mutex mtx;
+    mutable spinlock lock;
     actor_record* head = nullptr;
     std::size_t count = 0;
   };

@@ -66,8 +66,9 @@ struct pending_await {
   caf::error failure;
   bool timed_out = false;
   await_desc desc;
-  std::chrono::system_clock::time_point since{};
-  std::chrono::system_clock::time_point until{};
+  /// When the await began, in `ticks()` (introspection only); its deadline is `desc.timeout`
+  /// later.
+  std::uint64_t since = 0;
 };
 
 /// Identity, counters and pending awaits of one troupe actor, embedded in the actor.
@@ -83,7 +84,8 @@ struct actor_record {
   /// snapshots show "actor-<id>" and the kind otherwise.
   std::unique_ptr<const spawn_options> given;
   std::uint64_t parent = 0;
-  std::chrono::system_clock::time_point spawned{};
+  /// When the actor was constructed, in `ticks()`.
+  std::uint64_t spawned = 0;
   /// Whether `awaits` is kept under `lock` for snapshots (the node's introspection switch).
   bool introspect = true;
 
@@ -114,5 +116,8 @@ std::uint64_t ticks() noexcept;
 
 /// Converts a tick difference to nanoseconds.
 std::chrono::nanoseconds ticks_to_ns(std::uint64_t ticks) noexcept;
+
+/// The wall-clock time of a `ticks()` reading taken earlier.
+std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t ticks) noexcept;
 
 } // namespace troupe::detail
