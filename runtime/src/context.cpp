@@ -167,6 +167,8 @@ void context::destroy_roots() noexcept {
     detail::root_access::unlink(*this, h);
     h.destroy();
   }
+  if (record_.awaits.empty())
+    return;
   if (introspect_) {
     std::lock_guard<detail::spinlock> guard{record_.lock};
     record_.awaits.clear();
@@ -355,10 +357,11 @@ namespace {
 // Never sent: the one handler of the behavior that keeps a coroutine actor alive.
 struct keep_alive_t {};
 
-// One behavior shared by every coroutine actor: such an actor takes its messages through the
-// default handler (its awaits), and CAF ends an actor whose behavior is empty.
+// One behavior shared by the coroutine actors of a thread (its reference count stays in that
+// worker's cache): such an actor takes its messages through the default handler (its
+// awaits), and CAF ends an actor whose behavior is empty.
 const caf::behavior& coroutine_behavior() {
-  static const caf::behavior bhvr{[](keep_alive_t) {}};
+  thread_local const caf::behavior bhvr{[](keep_alive_t) {}};
   return bhvr;
 }
 
@@ -389,8 +392,13 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
       best = &p;
   if (best == nullptr)
     return stash_unmatched_ ? caf::result<caf::message>{caf::skip} : caf::print_and_drop(this, xs);
-  last_sender_ = current_sender();
-  best->payload = xs.move_content_to_message();
+  // The sender is moved out of the element unless a reply may still go to it.
+  auto* element = current_mailbox_element();
+  if (element->mid.is_request())
+    last_sender_ = element->sender;
+  else
+    last_sender_ = std::move(element->sender);
+  best->matched = &xs.content();
   resume_await(best->token);
   return caf::message{};
 }

@@ -105,8 +105,16 @@ std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t t) noexcept {
   return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(ago);
 }
 
+std::uint8_t registry::this_thread_shard() noexcept {
+  static std::atomic<std::uint8_t> next{0};
+  thread_local const std::uint8_t mine =
+    static_cast<std::uint8_t>(next.fetch_add(1, std::memory_order_relaxed) % shard_count);
+  return mine;
+}
+
 void registry::add(actor_record& rec) noexcept {
-  auto& sh = shard_of(rec);
+  rec.shard = this_thread_shard();
+  auto& sh = shards_[rec.shard];
   std::lock_guard<spinlock> guard{sh.lock};
   rec.prev = nullptr;
   rec.next = sh.head;
@@ -117,7 +125,7 @@ void registry::add(actor_record& rec) noexcept {
 }
 
 void registry::remove(actor_record& rec) noexcept {
-  auto& sh = shard_of(rec);
+  auto& sh = shards_[rec.shard];
   std::lock_guard<spinlock> guard{sh.lock};
   if (rec.prev == nullptr && sh.head != &rec)
     return; // removed already (on_exit, then the destructor)

@@ -35,7 +35,7 @@ struct element_match<caf::atom_constant<V>> {
 };
 
 template <class T>
-T take_element(caf::message& m, size_t i) {
+T take_element(caf::type_erased_tuple& m, size_t i) {
   if constexpr (caf::is_atom_constant<T>::value)
     return T{};
   else
@@ -82,23 +82,24 @@ public:
   resume_type await_resume() {
     auto* p = self_->find_await(token_);
     TROUPE_ASSERT(p != nullptr, "receive resumed without its pending entry");
-    auto msg = std::move(p->payload);
+    auto* matched = p->matched;
     bool timed_out = p->timed_out;
     self_->end_await(token_);
     if constexpr (WithTimeout) {
       if (timed_out)
         return error{errc::timeout, "receive of (" + type_names<Ts...>() + ") timed out"};
     }
-    return extract(msg, std::index_sequence_for<Ts...>{});
+    TROUPE_ASSERT(matched != nullptr, "receive resumed without a message");
+    return extract(*matched, std::index_sequence_for<Ts...>{});
   }
 
 private:
   template <size_t... Is>
-  static value_type extract(caf::message& msg, std::index_sequence<Is...>) {
+  static value_type extract(caf::type_erased_tuple& m, std::index_sequence<Is...>) {
     if constexpr (sizeof...(Ts) == 1)
-      return take_element<Ts...>(msg, 0);
+      return take_element<Ts...>(m, 0);
     else
-      return value_type{take_element<Ts>(msg, Is)...};
+      return value_type{take_element<Ts>(m, Is)...};
   }
 
   context* self_;

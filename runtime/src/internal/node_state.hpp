@@ -22,6 +22,7 @@ namespace troupe::detail {
 ///
 /// Records are linked into one of several lists, each under its own lock, so that actors
 /// spawned and ended on different workers rarely meet on a lock, and no node is allocated.
+/// A record remembers its list: an actor may end on another thread than it was spawned on.
 /// An actor unlinks its record before its memory goes, so a reader holding a shard's lock may
 /// read every record in that shard.
 class registry {
@@ -55,9 +56,9 @@ private:
     std::size_t count = 0;
   };
 
-  shard& shard_of(const actor_record& rec) noexcept {
-    return shards_[rec.id % shard_count];
-  }
+  /// The shard an actor spawned on this thread goes to: one per thread (round robin), so
+  /// that a worker's spawns and exits link neighbours that are mostly its own, in its cache.
+  static std::uint8_t this_thread_shard() noexcept;
 
   std::array<shard, shard_count> shards_;
 };

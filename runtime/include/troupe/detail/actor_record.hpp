@@ -63,6 +63,9 @@ struct pending_await {
   /// For receives: whether a mailbox element matches.
   bool (*matches)(const caf::type_erased_tuple&) = nullptr;
   caf::message payload;
+  /// For receives: the matched mailbox element's content, valid while the frame runs, which
+  /// it does at once from the match (the values are moved out, never copied).
+  caf::type_erased_tuple* matched = nullptr;
   caf::error failure;
   bool timed_out = false;
   await_desc desc;
@@ -88,6 +91,8 @@ struct actor_record {
   std::uint64_t spawned = 0;
   /// Whether `awaits` is kept under `lock` for snapshots (the node's introspection switch).
   bool introspect = true;
+  /// The node registry's list that holds this record.
+  std::uint8_t shard = 0;
 
   std::atomic<std::uint64_t> enqueued{0};
   std::atomic<std::uint64_t> received{0};
