@@ -356,9 +356,16 @@ void node_config::apply_scheduler_settings() {
     // Idle workers never sleep: lowest wake-up latency, at the price of busy idle cores.
     caf::put_missing(content, "work-stealing.aggressive-poll-attempts",
                      std::numeric_limits<int>::max() / 2);
+  } else {
+    // An idle worker spins for 2000 polls (tens of µs) before it blocks: long enough that a
+    // thread feeding it work from outside (spawns from main, the middleman) rarely finds it
+    // blocked and pays a futex wake per job (spawning 10^6 actors from main: ~1.7x raw CAF's
+    // time with CAF's 100 polls, ~1.0-1.2x with 2000), short enough that a node woken by a
+    // 1 ms timer stays near 4% of a core (docs/PERFORMANCE.md).
+    caf::put_missing(content, "work-stealing.aggressive-poll-attempts", 2000);
   }
-  // An idle worker spins for CAF's 100 polls (a few µs), then waits on its condition
-  // variable, which an external enqueue (middleman, timer, kernel launch) signals at once.
+  // Then it waits on its condition variable, which an external enqueue (middleman, timer,
+  // kernel launch) signals at once.
   // CAF's middle phase, 500 polls 50 µs apart, is skipped: a wake-up arriving in it waited up
   // to a whole sleep, and its polling burned CPU on nodes with a slow trickle of work
   // (docs/PERFORMANCE.md: remote round trip ≈ 0.3–0.45× raw CAF's; a node woken by a 1 ms
