@@ -75,16 +75,12 @@ struct actor_body {
   const char* kind;
 };
 
-} // namespace detail
-
-namespace detail {
-
 /// The CAF base of a troupe actor: a scheduled actor with `send` and `request`, like
 /// `caf::event_based_actor` without group subscriptions and `become`. CAF casts every job it
 /// runs to its actor with `dynamic_cast`, whose cost grows with the depth of the class
-/// hierarchy: troupe actors sit one level below CAF's own, which pays for troupe's bookkeeping
-/// per message (docs/PERFORMANCE.md). (The mixins call `context()` on their subtype, which
-/// must therefore not be named `context`.)
+/// hierarchy: `context` over this base is one level shallower than a raw CAF actor, which pays
+/// for troupe's bookkeeping per message (docs/PERFORMANCE.md). (The mixins call `context()`
+/// on their subtype, which therefore is not `troupe::context` itself.)
 class actor_core
   : public caf::extend<caf::scheduled_actor, actor_core>::with<caf::mixin::sender,
                                                                 caf::mixin::requester>,

@@ -59,7 +59,9 @@ private:
 /// Creates the body of `self` from the spawner's function and arguments (see actor_body).
 template <class F, class... Args>
 void make_body(context& self, void* ptr) {
-  auto& [fn, args] = *static_cast<std::pair<F*, std::tuple<Args*...>>*>(ptr);
+  auto& refs = *static_cast<std::pair<F*, std::tuple<Args*...>>*>(ptr);
+  F* fn = refs.first; // no structured bindings: clang 14 cannot capture them
+  auto& args = refs.second;
   if constexpr (std::is_same_v<body_result_t<F, Args...>, task<void>>) {
     // Calling a coroutine creates its frame, suspended, with the arguments moved into it.
     auto call = [&](F& f) {

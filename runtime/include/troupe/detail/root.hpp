@@ -1,6 +1,6 @@
 /// @file
-/// The root coroutine of a chain an actor runs: a coroutine body, or one run of a coroutine
-/// handler.
+/// The root coroutine of one run of a coroutine handler (an actor's coroutine body is a root
+/// of its own: see `task_promise_base::on_done`).
 #pragma once
 
 #include <coroutine>
@@ -58,25 +58,6 @@ struct root_task {
 };
 
 using root_handle = std::coroutine_handle<root_task::promise_type>;
-
-/// `context& self = co_await root_owner{};` inside a root: the actor running it, without
-/// suspending.
-struct root_owner {
-  context* owner = nullptr;
-
-  bool await_ready() const noexcept {
-    return false;
-  }
-
-  bool await_suspend(root_handle h) noexcept {
-    owner = h.promise().owner;
-    return false; // resume at once
-  }
-
-  context& await_resume() const noexcept {
-    return *owner;
-  }
-};
 
 } // namespace detail
 
