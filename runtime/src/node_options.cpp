@@ -357,25 +357,22 @@ void node_config::apply_scheduler_settings() {
     caf::put_missing(content, "work-stealing.aggressive-poll-attempts",
                      std::numeric_limits<int>::max() / 2);
   } else {
-    // An idle worker spins for 2000 polls (tens of µs) before it blocks: long enough that a
-    // thread feeding it work from outside (spawns from main, the middleman) rarely finds it
-    // blocked and pays a futex wake per job (spawning 10^6 actors from main: ~1.7x raw CAF's
-    // time with CAF's 100 polls, ~1.0-1.2x with 2000), short enough that a node woken by a
-    // 1 ms timer stays near 4% of a core (docs/PERFORMANCE.md).
-    caf::put_missing(content, "work-stealing.aggressive-poll-attempts", 2000);
+    // An idle worker first polls its queue 100 times and tries to steal every 10th poll (CAF's
+    // aggressive phase): a burst of work queued on another worker (fan-out, skynet) is taken
+    // at once. Then it spins 2000 more polls on its own queue, trying to steal only every
+    // 1000th (tens of µs): a thread that feeds it from outside (spawns from main, the
+    // middleman) rarely finds it blocked, which would cost a futex wake per job, and it does
+    // not keep pulling the one runnable actor of a busy worker over to its own cache (ping-pong
+    // and request/reply between two actors lost 20% to that with 2000 polls stealing every
+    // 10th). CAF's middle phase sleeps 50 µs between polls instead; here it does not sleep.
+    caf::put_missing(content, "work-stealing.moderate-poll-attempts", 2000);
+    caf::put_missing(content, "work-stealing.moderate-steal-interval", 1000);
+    caf::put_missing(content, "work-stealing.moderate-sleep-duration", caf::timespan{0});
   }
-  // While it spins, it tries to steal every 1000th poll (CAF: every 10th): a worker that
-  // keeps stealing the one actor another worker is about to run (ping-pong, request/reply)
-  // drags that actor between caches: 0.80-0.84 of raw CAF's ping-pong rate with every 10th,
-  // 1.10 with every 1000th. A burst of queued work is still stolen within microseconds.
-  caf::put_missing(content, "work-stealing.aggressive-steal-interval", 1000);
-  // Then it waits on its condition variable, which an external enqueue (middleman, timer,
-  // kernel launch) signals at once.
-  // CAF's middle phase, 500 polls 50 µs apart, is skipped: a wake-up arriving in it waited up
-  // to a whole sleep, and its polling burned CPU on nodes with a slow trickle of work
-  // (docs/PERFORMANCE.md: remote round trip ≈ 0.3–0.45× raw CAF's; a node woken by a 1 ms
-  // timer uses 4–8% of a core instead of 19%).
-  caf::put_missing(content, "work-stealing.moderate-poll-attempts", 0);
+  // Then it blocks on its condition variable, which an external enqueue (middleman, timer,
+  // kernel launch) signals at once. CAF's middle phase slept 50 µs between polls: a wake-up
+  // arriving in it waited up to a whole sleep (remote round trip ≈ 0.3–0.6× raw CAF's without
+  // it), and a node woken by a 1 ms timer used 27% of a core instead of ≈ 4% (docs/PERFORMANCE.md).
   // Work that a running worker enqueues for itself (actors woken by its messages) wakes no
   // blocked worker; a blocked worker looks for some to steal every 2 ms instead of CAF's
   // 10 ms, so a fan-out burst reaches the idle cores (idle node: ~1.5% of a core vs 0.5%).
