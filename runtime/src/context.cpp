@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include <caf/actor_system_config.hpp>
+#include <caf/delegated.hpp>
 #include <caf/sec.hpp>
 
 #include <troupe/behavior.hpp>
@@ -383,7 +384,7 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
     if (auto* p = find_await(token); p != nullptr && p->matches != nullptr)
       p->timed_out = true; // the deadline of a receive passed before a match
     resume_await(token);
-    return caf::message{};
+    return caf::delegated<caf::message>{}; // nothing to answer: CAF skips its reply machinery
   }
   detail::pending_await* best = nullptr;
   for (auto& p : record_.awaits)
@@ -400,7 +401,9 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
     last_sender_ = std::move(element->sender);
   best->matched = &xs.content();
   resume_await(best->token);
-  return caf::message{};
+  if (element->mid.is_request())
+    return caf::message{}; // as before: a received request is answered with an empty reply
+  return caf::delegated<caf::message>{};
 }
 
 // -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------
