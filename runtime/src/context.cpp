@@ -132,7 +132,6 @@ void context::start_root(task<void> t, std::function<void(std::exception_ptr)> d
   root.handle.resume();
 }
 
-
 void detail::root_access::link(context& self, root_handle h) noexcept {
   auto head = self.roots_;
   h.promise().next = head;

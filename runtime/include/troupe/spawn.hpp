@@ -2,7 +2,6 @@
 /// `troupe::spawn`: start a coroutine or a behavior as a troupe actor.
 #pragma once
 
-#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -69,7 +68,9 @@ void make_body(context& self, void* ptr) {
                         args);
     };
     if constexpr (std::is_pointer_v<F> || std::is_empty_v<F>) {
-      self.set_body(call(*fn), nullptr); // nothing of `fn` is referred to by the frame
+      // The frame needs nothing of `fn` (an empty lambda's frame keeps a pointer to the
+      // closure, which nothing reads).
+      self.set_body(call(*fn), nullptr);
     } else {
       auto kept = std::make_unique<stored_function<F>>(std::move(*fn));
       auto body = call(kept->fn);
