@@ -52,7 +52,7 @@ struct await_desc {
   /// The deadline, if any (`timer`, `receive` and `reply` with a timeout).
   std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max();
   /// The kernel (`kernel`): its name and chunk counters are read live.
-  std::shared_ptr<const kernel_state> kernel;
+  std::shared_ptr<const kernel_state> kernel{};
 };
 
 /// One suspended await, addressed by a token that stays unique for the actor's life, so that a
