@@ -72,8 +72,7 @@ context::context(caf::actor_config& cfg, const spawn_options& opts, detail::acto
                  detail::parent_ref parent)
   : super(cfg),
     state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())) {
-  introspect_ = state_ == nullptr || state_->cfg->introspection;
-  record_.introspect = introspect_;
+  record_.introspect = state_ == nullptr || state_->cfg->introspection;
   record_.id = id();
   record_.kind = body.kind;
   if (!opts.name.empty() || !opts.type.empty())
@@ -169,7 +168,7 @@ void context::destroy_roots() noexcept {
   }
   if (record_.awaits.empty())
     return;
-  if (introspect_) {
+  if (record_.introspect) {
     std::lock_guard<detail::spinlock> guard{record_.lock};
     record_.awaits.clear();
   } else {
@@ -184,7 +183,7 @@ std::uint64_t context::begin_await(std::coroutine_handle<> frame, detail::await_
   p.token = token;
   p.frame = frame;
   p.matches = matches;
-  if (!introspect_) {
+  if (!record_.introspect) {
     p.desc = std::move(desc);
     record_.awaits.push_back(std::move(p));
     return token;
@@ -209,7 +208,7 @@ void context::end_await(std::uint64_t token) noexcept {
   auto i = std::find_if(aw.begin(), aw.end(), [token](const auto& p) { return p.token == token; });
   if (i == aw.end())
     return;
-  if (introspect_) {
+  if (record_.introspect) {
     std::lock_guard<detail::spinlock> guard{record_.lock};
     aw.erase(i);
   } else {
@@ -419,14 +418,14 @@ context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false)
                              "two threads inside one actor at once (Decision 3)");
   }
   owner_ = true;
-  if (self.introspect_)
+  if (self.record_.introspect)
     start_ = detail::ticks();
 }
 
 context::inside_guard::~inside_guard() {
   if (!owner_)
     return;
-  if (self_->introspect_)
+  if (self_->record_.introspect)
     detail::bump(self_->record_.busy_ticks, detail::ticks() - start_);
   TROUPE_TSAN_RELEASE(self_); // the actor's state goes to whichever worker runs it next
   self_->record_.inside.store(std::thread::id{}, std::memory_order_release);

@@ -268,7 +268,6 @@ private:
   task<void>::handle_type body_;
   /// A behavior actor's body, or what a coroutine body refers to (see set_body).
   std::unique_ptr<detail::body_storage> storage_;
-  bool introspect_;
   bool stash_unmatched_ = true;
   std::uint64_t next_token_ = 1;
   /// Suspended roots of coroutine handlers, an intrusive list through their promises.
