@@ -11,7 +11,6 @@
 #include <troupe/behavior.hpp>
 #include <troupe/detail/type_names.hpp>
 #include <troupe/node_config.hpp>
-#include <troupe/spawn.hpp>
 
 #include "internal/node_state.hpp"
 #include "internal/tsan.hpp"
@@ -400,7 +399,7 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
   best->matched = &xs.content();
   resume_await(best->token);
   if (element->mid.is_request())
-    return caf::message{}; // as before: a received request is answered with an empty reply
+    return caf::message{}; // a request taken by receive gets an empty reply at once
   return caf::delegated<caf::message>{};
 }
 
