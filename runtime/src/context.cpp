@@ -6,6 +6,7 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/delegated.hpp>
+#include <caf/detail/sync_request_bouncer.hpp>
 #include <caf/sec.hpp>
 
 #include <troupe/behavior.hpp>
@@ -338,6 +339,25 @@ caf::invoke_message_result context::consume(caf::mailbox_element& x) {
       detail::bump(record_.sent);
   }
   return res;
+}
+
+bool context::cleanup(caf::error&& reason, caf::execution_unit* host) {
+  // CAF's own cleanup drains the mailbox in libcaf_core, which ThreadSanitizer cannot see into:
+  // a message enqueued by another thread while this actor ends (node shutdown's exit message)
+  // would be destroyed here with no visible hand-off. Close the mailbox here instead, acquire
+  // what every successful enqueue released, then drain it as CAF does (requests are answered
+  // with the exit reason); CAF's cleanup then finds the mailbox closed and skips its drain.
+  auto& box = mailbox();
+  if (!box.closed()) {
+    box.close();
+    TROUPE_TSAN_ACQUIRE(this);
+    get_normal_queue().flush_cache();
+    get_urgent_queue().flush_cache();
+    caf::detail::sync_request_bouncer bounce{reason};
+    while (box.queue().new_round(1000, bounce).consumed_items > 0) {
+    }
+  }
+  return super::cleanup(std::move(reason), host);
 }
 
 void context::on_exit() {

@@ -54,6 +54,25 @@ TEST_CASE("request to an actor that exited yields errc::actor_exited", "[runtime
   CHECK(err == troupe::errc::actor_exited);
 }
 
+TEST_CASE("a request still queued when its actor ends yields errc::actor_exited",
+          "[runtime][request]") {
+  // One worker: the asking actor sends both messages before the asked one runs, so the request
+  // is still in the mailbox when `go` ends the actor and its mailbox is drained.
+  auto n = start_node(1);
+  auto quitter = troupe::spawn(n, [](troupe::context& self) -> troupe::behavior {
+    return {[&self](go_atom) { self.quit(); }, [](int x) { return x; }};
+  });
+  outcome<troupe::error> got;
+  troupe::spawn(n, [p = got.promise, quitter](troupe::context& self) -> troupe::task<> {
+    self.send(quitter, go_atom::value);
+    auto r = co_await troupe::request<int>(self, quitter, 5s, 1);
+    p->set_value(r ? troupe::error{} : r.error());
+  });
+  auto err = got.get("the error");
+  CHECK(err == troupe::errc::actor_exited);
+  CHECK_THAT(err.message(), Catch::Contains("exited"));
+}
+
 TEST_CASE("request with a message the actor does not handle yields unexpected_message",
           "[runtime][request]") {
   auto n = start_node(2);

@@ -228,6 +228,8 @@ public:
 
   caf::invoke_message_result consume(caf::mailbox_element& x) override;
 
+  bool cleanup(caf::error&& reason, caf::execution_unit* host) override;
+
   void on_exit() override;
 
 private:
