@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <caf/defaults.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/scoped_actor.hpp>
@@ -21,6 +22,7 @@
 #include <troupe/remote.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/scheduler.hpp"
 
 namespace troupe {
 
@@ -123,9 +125,14 @@ result<node> node::start(node_config& cfg) {
   }
   cfg.apply_scheduler_settings();
   cfg.apply_network_settings();
-  if (!cfg.middleman_loaded_) {
+  if (!cfg.modules_loaded_) {
     cfg.load<caf::io::middleman>();
-    cfg.middleman_loaded_ = true;
+    // CAF builds its own scheduler only when no module gave one: troupe's replaces CAF's work
+    // stealing; other policies (work sharing) stay CAF's.
+    auto policy = caf::get_or(cfg, "scheduler.policy", caf::defaults::scheduler::policy);
+    if (policy == caf::atom("stealing"))
+      cfg.load<detail::coordinator>();
+    cfg.modules_loaded_ = true;
   }
   auto st = std::make_unique<detail::node_state>(cfg);
   st->factories.insert(cfg.actor_types.begin(), cfg.actor_types.end());

@@ -119,7 +119,8 @@ private:
 
   void apply_network_settings();
 
-  bool middleman_loaded_ = false;
+  // CAF modules (middleman, troupe's scheduler) are loaded once per config, by its first node.
+  bool modules_loaded_ = false;
 };
 
 } // namespace troupe
