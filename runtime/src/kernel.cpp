@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <thread>
 
+#include <caf/policy/work_stealing.hpp>
 #include <caf/ref_counted.hpp>
 #include <caf/resumable.hpp>
+#include <caf/scheduler/coordinator.hpp>
 
-#include "internal/scheduler.hpp"
 #include "internal/tsan.hpp"
 
 namespace troupe::detail {
@@ -65,7 +66,7 @@ void kernel_state::wait_finished() const noexcept {
 
 namespace {
 
-using coordinator_type = detail::coordinator;
+using coordinator_type = caf::scheduler::coordinator<caf::policy::work_stealing>;
 
 /// A helper job: runs chunks until none is left. The scheduler owns one reference and
 /// releases it when `resume` returns `done`.

@@ -127,8 +127,8 @@ result<node> node::start(node_config& cfg) {
   cfg.apply_network_settings();
   if (!cfg.modules_loaded_) {
     cfg.load<caf::io::middleman>();
-    // CAF builds its own scheduler only when no module gave one: troupe's replaces CAF's work
-    // stealing; other policies (work sharing) stay CAF's.
+    // CAF builds its own scheduler only when no module gave one: troupe's (CAF's work stealing
+    // with a cheaper clock, internal/scheduler.hpp) replaces CAF's; work sharing stays CAF's.
     auto policy = caf::get_or(cfg, "scheduler.policy", caf::defaults::scheduler::policy);
     if (policy == caf::atom("stealing"))
       cfg.load<detail::coordinator>();

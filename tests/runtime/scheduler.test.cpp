@@ -10,55 +10,63 @@ using namespace troupe::test;
 
 namespace {
 
-// Two jobs that finish together only when they run at the same time: each arrives, then
-// waits (bounded) for the other.
-struct rendezvous {
-  std::atomic<int> arrived{0};
-  std::atomic<int> met{0};
-  std::atomic<int> done{0};
+// Takes requests and never answers them.
+troupe::behavior black_hole(troupe::context& self) {
+  return {[&self](int) -> caf::result<int> { return self.make_response_promise<int>(); }};
+}
 
-  // Returns true for the second job to finish.
-  bool arrive_and_wait(std::chrono::seconds limit) {
-    arrived.fetch_add(1);
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (arrived.load() < 2 && std::chrono::steady_clock::now() < until)
-      std::this_thread::yield();
-    if (arrived.load() == 2)
-      met.fetch_add(1);
-    return done.fetch_add(1) == 1;
+// Whether the actor behind `addr` is gone within `limit` (CAF's clock holds a strong reference
+// to an actor for each of its timeouts until they fire or are cancelled).
+bool destroyed_within(const caf::actor_addr& addr, std::chrono::seconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (caf::actor_cast<caf::strong_actor_ptr>(addr) != nullptr) {
+    if (std::chrono::steady_clock::now() > until)
+      return false;
+    std::this_thread::sleep_for(1ms);
   }
-};
+  return true;
+}
 
 } // namespace
 
-TEST_CASE("a backlog queued by a running actor wakes a blocked worker to steal it",
+TEST_CASE("an actor that ends with a pending request timeout has it cancelled",
           "[runtime][scheduler]") {
-  // Idle workers block at once, and a blocked worker would look for work to steal only after a
-  // minute: the second child reaches the other core in time only if queuing it behind the first
-  // wakes that core (with CAF's work stealing both children run on one worker, one after the
-  // other, and neither meets the other).
-  troupe::node_config cfg{"test"};
-  cfg.threads = 2;
-  cfg.set("work-stealing.aggressive-poll-attempts", 1);
-  cfg.set("work-stealing.moderate-poll-attempts", 1);
-  cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{60s});
-  auto n = troupe::node::start(cfg);
-  REQUIRE(n);
-  auto meet = std::make_shared<rendezvous>();
-  outcome<int> got;
-  troupe::spawn(*n, [meet, p = got.promise](troupe::context& self) -> troupe::task<> {
-    for (int i = 0; i < 2; ++i)
-      troupe::spawn(self, [meet, p](troupe::context&) -> troupe::task<> {
-        if (meet->arrive_and_wait(10s))
-          p->set_value(meet->met.load());
-        co_return;
-      });
-    co_return;
+  // troupe's clock skips the cancellation for actors that never set a timeout; one that did
+  // must still have its hour-long timeout cancelled, or the clock keeps the actor alive.
+  auto n = start_node(2);
+  auto hole = troupe::spawn(n, black_hole);
+  outcome<bool> asked;
+  auto asker = troupe::spawn(n, [hole, p = asked.promise](troupe::context& self) -> troupe::task<> {
+    p->set_value(true);
+    auto r = co_await troupe::request<int>(self, hole, std::chrono::hours{1}, 1);
+    static_cast<void>(r);
   });
-  CHECK(got.get("both children") == 2);
+  REQUIRE(asked.get("the request to be sent"));
+  auto addr = asker.address();
+  caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
+  CHECK_THAT(exit_reason_of(n.system(), asker), Catch::Contains("user_shutdown"));
+  asker = nullptr;
+  CHECK(destroyed_within(addr, 20s));
 }
 
-TEST_CASE("scheduler.policy sharing keeps CAF's work-sharing scheduler", "[runtime][scheduler]") {
+TEST_CASE("actors without timeouts end and are destroyed", "[runtime][scheduler]") {
+  auto n = start_node(2);
+  std::vector<caf::actor_addr> addrs;
+  outcome<int> done;
+  auto count = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < 100; ++i)
+    addrs.push_back(troupe::spawn(n, [count, p = done.promise](troupe::context&) -> troupe::task<> {
+                      if (count->fetch_add(1) == 99)
+                        p->set_value(100);
+                      co_return;
+                    }).address());
+  REQUIRE(done.get("100 actors to run") == 100);
+  for (auto& addr : addrs)
+    REQUIRE(destroyed_within(addr, 20s));
+}
+
+TEST_CASE("scheduler.policy sharing keeps CAF's work-sharing scheduler, which runs kernels too",
+          "[runtime][scheduler]") {
   troupe::node_config cfg{"test"};
   cfg.threads = 2;
   cfg.set("scheduler.policy", caf::atom("sharing"));

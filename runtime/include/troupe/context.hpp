@@ -48,6 +48,7 @@ class context;
 namespace detail {
 
 struct root_access;
+struct clock_access;
 class node_state;
 
 // CAF's spawn turns actor pointers among the arguments into handles; a wrapper keeps ours.
@@ -234,6 +235,7 @@ public:
 
 private:
   friend struct detail::root_access;
+  friend struct detail::clock_access;
 
   /// Marks this thread as the one inside the actor for the guard's lifetime.
   class inside_guard {
@@ -271,6 +273,8 @@ private:
   /// A behavior actor's body, or what a coroutine body refers to (see set_body).
   std::unique_ptr<detail::body_storage> storage_;
   bool stash_unmatched_ = true;
+  /// Whether CAF's clock ever got a timeout of this actor (else ending cancels none).
+  bool set_timeouts_ = false;
   std::uint64_t next_token_ = 1;
   /// Suspended roots of coroutine handlers, an intrusive list through their promises.
   detail::root_handle roots_;

@@ -1,132 +1,97 @@
 /// @file
-/// troupe's scheduling policy: CAF's work stealing, plus a wake-up for idle workers when a busy
-/// one queues a backlog for itself (never installed).
+/// troupe's scheduler module: CAF's work-stealing coordinator with a clock that spares actors
+/// without timeouts a round trip through the clock thread when they end (never installed).
 ///
-/// CAF's work stealing signals a blocked worker only for work enqueued from outside (another
-/// thread's spawn, the middleman, the clock, a kernel launch). Work that a running worker queues
-/// for itself (the actors its messages woke, the children it spawned) stays in its own queue
-/// until a blocked worker's relaxed timeout lets it steal: a fan-out (skynet's tree, a
-/// scatter to many actors) ran on one core for up to a timeout at a time. Here a worker that
-/// queues a job behind another one (a backlog, so not ping-pong's single next actor) wakes one
-/// blocked worker, which then steals. When no worker is blocked this costs one relaxed load.
+/// CAF 0.17 cancels the timeouts of every actor that ends (local_actor::cleanup calls
+/// `clock().cancel_timeouts(this)`), and its thread-safe clock turns each call into an event
+/// pushed through a mutex-guarded ring buffer and a condition-variable broadcast to the clock
+/// thread. Most actors of a simulation never set a timeout, so most of those events cancel
+/// nothing; in skynet (10^6 short-lived actors) they made the clock thread wake for each
+/// batch of deaths and contend with both workers for the mutex and the cores
+/// (docs/PERFORMANCE.md). The clock here forwards everything to CAF's clock, except that it
+/// drops the cancellation for a troupe actor that never set a timeout.
 #pragma once
 
-#include <atomic>
-#include <cstddef>
-#include <mutex>
-#include <thread>
-#include <utility>
-
+#include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/policy/work_stealing.hpp>
-#include <caf/resumable.hpp>
 #include <caf/scheduler/coordinator.hpp>
 
 namespace troupe::detail {
 
-class stealing_policy : public caf::policy::work_stealing {
+/// Forwards to CAF's clock; notes which troupe actors set timeouts, and skips cancelling the
+/// timeouts of those that set none. (Derived from CAF's clock only because the coordinator's
+/// `clock()` returns that type; the inherited state stays unused.)
+class filtered_clock final : public caf::detail::thread_safe_actor_clock {
 public:
-  using super = caf::policy::work_stealing;
-
-  static constexpr std::size_t no_hint = static_cast<std::size_t>(-1);
-
-  struct coordinator_data : super::coordinator_data {
-    using super::coordinator_data::coordinator_data;
-
-    /// Workers blocked on their condition variable with no wake-up pending.
-    std::atomic<std::size_t> blocked{0};
-  };
-
-  struct worker_data : super::worker_data {
-    using super::worker_data::worker_data;
-
-    /// Set under `waitdata.lock` to the id of a worker that queued a backlog for this one to
-    /// steal from; `no_hint` otherwise.
-    std::size_t hint_from = no_hint;
-  };
-
-  template <class Worker>
-  void internal_enqueue(Worker* self, caf::resumable* job) {
-    auto& queue = d(self).queue;
-    bool backlog = !queue.empty();
-    queue.prepend(job);
-    if (backlog && self->parent()->data().blocked.load(std::memory_order_relaxed) > 0)
-      wake_one(self);
+  explicit filtered_clock(caf::detail::thread_safe_actor_clock& inner) : inner_(inner) {
   }
 
-  template <class Worker>
-  caf::resumable* dequeue(Worker* self) {
-    auto& data = d(self);
-    // The aggressive and moderate phases mean what CAF's work-stealing keys say they mean.
-    for (std::size_t k = 0; k < 2; ++k) {
-      auto& phase = data.strategies[k];
-      for (std::size_t i = 0; i < phase.attempts; i += phase.step_size) {
-        if (auto* job = data.queue.take_head())
-          return job;
-        if (i % phase.steal_interval == 0)
-          if (auto* job = try_steal(self))
-            return job;
-        if (phase.sleep_duration.count() > 0)
-          std::this_thread::sleep_for(phase.sleep_duration);
-      }
-    }
-    // The moderate phase may have polled only its own queue for a while.
-    if (auto* job = try_steal(self))
-      return job;
-    return block(self);
+  time_point now() const noexcept override {
+    return inner_.now();
+  }
+
+  duration_type difference(caf::atom_value measurement, long units, time_point t0,
+                           time_point t1) const noexcept override {
+    return inner_.difference(measurement, units, t0, t1);
+  }
+
+  void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
+                            uint64_t id) override;
+
+  void set_request_timeout(time_point t, caf::abstract_actor* self,
+                           caf::message_id id) override;
+
+  void set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
+                         uint64_t id) override;
+
+  void cancel_ordinary_timeout(caf::abstract_actor* self, caf::atom_value type) override {
+    inner_.cancel_ordinary_timeout(self, type);
+  }
+
+  void cancel_request_timeout(caf::abstract_actor* self, caf::message_id id) override {
+    inner_.cancel_request_timeout(self, id);
+  }
+
+  void cancel_timeouts(caf::abstract_actor* self) override;
+
+  void schedule_message(time_point t, caf::strong_actor_ptr receiver,
+                        caf::mailbox_element_ptr content) override {
+    inner_.schedule_message(t, std::move(receiver), std::move(content));
+  }
+
+  void schedule_message(time_point t, caf::group target, caf::strong_actor_ptr sender,
+                        caf::message content) override {
+    inner_.schedule_message(t, std::move(target), std::move(sender), std::move(content));
+  }
+
+  void cancel_all() override {
+    inner_.cancel_all();
   }
 
 private:
-  // Blocks until the worker's own queue has a job, a busy worker hints at a backlog to steal
-  // from, or the relaxed timeout passes (then it steals every relaxed-steal-interval rounds).
-  template <class Worker>
-  caf::resumable* block(Worker* self) {
-    auto& data = d(self);
-    auto& wait = data.waitdata;
-    auto& blocked = self->parent()->data().blocked;
-    auto& relaxed = data.strategies[2];
-    for (std::size_t round = 1;; ++round) {
-      auto hint = no_hint;
-      {
-        std::unique_lock<std::mutex> guard{wait.lock};
-        wait.sleeping = true;
-        blocked.fetch_add(1, std::memory_order_relaxed);
-        wait.cv.wait_for(guard, relaxed.sleep_duration,
-                         [&] { return data.hint_from != no_hint || !data.queue.empty(); });
-        wait.sleeping = false;
-        hint = std::exchange(data.hint_from, no_hint);
-        if (hint == no_hint) // else the hinting worker took this one off the count
-          blocked.fetch_sub(1, std::memory_order_relaxed);
-      }
-      if (auto* job = data.queue.take_head())
-        return job;
-      if (hint != no_hint)
-        if (auto* job = d(self->parent()->worker_by_id(hint)).queue.take_tail())
-          return job;
-      if (round % relaxed.steal_interval == 0)
-        if (auto* job = try_steal(self))
-          return job;
-    }
-  }
-
-  template <class Worker>
-  void wake_one(Worker* self) {
-    auto* parent = self->parent();
-    for (std::size_t i = 0; i < parent->num_workers(); ++i) {
-      if (i == self->id())
-        continue;
-      auto& other = d(parent->worker_by_id(i));
-      std::unique_lock<std::mutex> guard{other.waitdata.lock};
-      if (other.waitdata.sleeping && other.hint_from == no_hint) {
-        other.hint_from = self->id();
-        parent->data().blocked.fetch_sub(1, std::memory_order_relaxed);
-        other.waitdata.cv.notify_one();
-        return;
-      }
-    }
-  }
+  caf::detail::thread_safe_actor_clock& inner_;
 };
 
-/// The scheduler troupe installs unless `scheduler.policy` asks for CAF's work sharing.
-using coordinator = caf::scheduler::coordinator<stealing_policy>;
+/// CAF's work-stealing coordinator, whose actors see the filtered clock. Loaded by
+/// node::start unless `scheduler.policy` asks for another policy.
+class coordinator final : public caf::scheduler::coordinator<caf::policy::work_stealing> {
+public:
+  using super = caf::scheduler::coordinator<caf::policy::work_stealing>;
+
+  explicit coordinator(caf::actor_system& sys) : super(sys), clock_(super::clock()) {
+  }
+
+  static caf::actor_system::module* make(caf::actor_system& sys, caf::detail::type_list<>) {
+    return new coordinator(sys);
+  }
+
+protected:
+  caf::detail::thread_safe_actor_clock& clock() noexcept override {
+    return clock_;
+  }
+
+private:
+  filtered_clock clock_;
+};
 
 } // namespace troupe::detail
