@@ -33,16 +33,14 @@ inline caf::error spawn_refused(std::string why) {
 
 /// Awaits a peer's spawner's answer to a `spawn_remote`; yields `result<caf::actor>`.
 ///
-/// Like `request_awaiter`, it keeps the reply in the actor's pending table, so a copy of the
-/// awaiter still sees it. Unlike a plain request, it checks the spawn arguments (a message
-/// inside the request) for unregistered types, and turns a refusal into
+/// Unlike a plain request, it names the spawn in its errors, and turns a refusal into
 /// `errc::no_such_actor_type` with the remote node's explanation.
-class spawn_remote_awaiter {
+class spawn_remote_awaiter : reply_await {
 public:
   spawn_remote_awaiter(context& self, caf::actor spawner, std::string type, duration timeout,
                        caf::message args)
-    : self_(&self), spawner_(std::move(spawner)), type_(std::move(type)), timeout_(timeout),
-      args_(std::move(args)) {
+    : reply_await(self), spawner_(caf::actor_cast<caf::strong_actor_ptr>(spawner)),
+      type_(std::move(type)), timeout_(timeout), args_(std::move(args)) {
   }
 
   bool await_ready() {
@@ -50,44 +48,23 @@ public:
       early_ = error{errc::unreachable, what() + ": not joined to that node (no spawner)"};
       return true;
     }
-    auto dest = caf::actor_cast<caf::strong_actor_ptr>(spawner_);
-    if (auto ok = self_->check_portable(dest, args_); !ok) {
-      early_ = error{ok.error().code(), what() + ": an argument cannot go to another node: " + ok.error().message()};
+    if (auto ok = self_->check_portable(spawner_, args_); !ok) {
+      early_ = error{ok.error().code(),
+                     what() + ": an argument cannot go to another node: " + ok.error().message()};
       return true;
     }
     return false;
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    auto token = self_->begin_await(
-      frame, {.what = await_info::kind::reply, .peer = spawner_.id(), .timeout = timeout_});
-    token_ = token;
-    auto self = self_;
-    self->count_sent();
-    auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
-    self->detail::actor_core::request(spawner_, t, spawn_request_atom::value, type_,
-                                          std::move(args_))
-      .then(
-        [self, token](caf::actor& spawned) {
-          if (auto p = self->find_await(token))
-            p->payload = caf::make_message(std::move(spawned));
-          self->resume_await(token);
-        },
-        [self, token](caf::error& err) {
-          if (auto p = self->find_await(token))
-            p->failure = std::move(err);
-          self->resume_await(token);
-        });
+    send_request<caf::actor>(frame, spawner_, timeout_,
+                             caf::make_message(spawn_request_atom::value, type_, std::move(args_)));
   }
 
   result<caf::actor> await_resume() {
     if (early_)
       return *early_;
-    auto* p = self_->find_await(token_);
-    TROUPE_ASSERT(p != nullptr, "spawn_remote resumed without its pending entry");
-    auto failure = std::move(p->failure);
-    auto payload = std::move(p->payload);
-    self_->end_await(token_);
+    auto [failure, payload] = take_reply("spawn_remote resumed without its pending entry");
     if (!failure)
       return std::move(payload.get_mutable_as<caf::actor>(0));
     if (failure == caf::sec::cannot_spawn_actor_from_arguments
@@ -105,13 +82,10 @@ private:
     return "spawn_remote of '" + type_ + "'";
   }
 
-  context* self_;
-  caf::actor spawner_;
+  caf::strong_actor_ptr spawner_;
   std::string type_;
   duration timeout_;
   caf::message args_;
-  std::uint64_t token_ = 0;
-  std::optional<error> early_;
 };
 
 } // namespace detail

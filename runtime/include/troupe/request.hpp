@@ -2,13 +2,14 @@
 /// `troupe::request`: send a request and await its reply, with a timeout.
 #pragma once
 
+#include <coroutine>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include <caf/actor_cast.hpp>
 #include <caf/message.hpp>
-#include <optional>
 
 #include <troupe/context.hpp>
 #include <troupe/result.hpp>
@@ -17,15 +18,68 @@ namespace troupe {
 
 namespace detail {
 
+/// What awaiting one reply takes: the await is registered in the actor's pending table under a
+/// token, the request goes out through CAF, and its reply or failure lands in the table entry.
+/// Awaiters hold only the actor and the token, so a copy of one (g++ 12 copies lvalue
+/// awaiters) still sees the reply.
+class reply_await {
+protected:
+  explicit reply_await(context& self) : self_(&self) {
+  }
+
+  /// Registers the await of `frame` and sends `msg` to `dest` as a request whose reply is an
+  /// `R` (`void`: an empty reply).
+  template <class R>
+  void send_request(std::coroutine_handle<> frame, const caf::strong_actor_ptr& dest,
+                    duration timeout, caf::message msg) {
+    auto token = self_->begin_await(
+      frame, {.what = await_info::kind::reply, .peer = dest->id(), .timeout = timeout});
+    token_ = token;
+    auto self = self_;
+    self->count_sent();
+    auto t = timeout == infinite ? caf::infinite : caf::duration{timeout};
+    auto to = caf::actor_cast<caf::actor>(dest);
+    auto on_error = [self, token](caf::error& err) {
+      if (auto p = self->find_await(token))
+        p->failure = std::move(err);
+      self->resume_await(token);
+    };
+    if constexpr (std::is_void_v<R>) {
+      self->detail::actor_core::request(to, t, std::move(msg))
+        .then([self, token] { self->resume_await(token); }, std::move(on_error));
+    } else {
+      self->detail::actor_core::request(to, t, std::move(msg))
+        .then(
+          [self, token](R&) {
+            // Take the reply message itself rather than copying the value into a new one.
+            if (auto p = self->find_await(token))
+              p->payload = self->current_mailbox_element()->move_content_to_message();
+            self->resume_await(token);
+          },
+          std::move(on_error));
+    }
+  }
+
+  /// The failure (empty on success) and the reply message; ends the await.
+  std::pair<caf::error, caf::message> take_reply(const char* who) {
+    auto* p = self_->find_await(token_);
+    TROUPE_ASSERT(p != nullptr, who);
+    std::pair<caf::error, caf::message> out{std::move(p->failure), std::move(p->payload)};
+    self_->end_await(token_);
+    return out;
+  }
+
+  context* self_;
+  std::uint64_t token_ = 0;
+  std::optional<error> early_;
+};
+
 /// Awaits the reply of type `R` to a request; yields `result<R>`, never hangs past its timeout.
-///
-/// The awaiter holds only the actor and a token; the reply lives in the actor's pending table,
-/// so a copy of the awaiter (g++ 12 copies lvalue awaiters) still sees it.
 template <class R>
-class request_awaiter {
+class request_awaiter : reply_await {
 public:
   request_awaiter(context& self, caf::strong_actor_ptr dest, duration timeout, caf::message msg)
-    : self_(&self), dest_(std::move(dest)), timeout_(timeout), msg_(std::move(msg)) {
+    : reply_await(self), dest_(std::move(dest)), timeout_(timeout), msg_(std::move(msg)) {
   }
 
   bool await_ready() noexcept {
@@ -41,46 +95,16 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    auto token = self_->begin_await(
-      frame, {.what = await_info::kind::reply, .peer = dest_->id(), .timeout = timeout_});
-    token_ = token;
-    auto self = self_;
-    remote_ = dest_->node() != self->home_system().node();
-    self->count_sent();
-    auto t = timeout_ == infinite ? caf::infinite : caf::duration{timeout_};
-    auto dest = caf::actor_cast<caf::actor>(dest_);
-    auto on_error = [self, token](caf::error& err) {
-      if (auto p = self->find_await(token))
-        p->failure = std::move(err);
-      self->resume_await(token);
-    };
-    if constexpr (std::is_void_v<R>) {
-      self->detail::actor_core::request(dest, t, std::move(msg_))
-        .then([self, token] { self->resume_await(token); }, std::move(on_error));
-    } else {
-      self->detail::actor_core::request(dest, t, std::move(msg_))
-        .then(
-          [self, token](R&) {
-            // Take the reply message itself rather than copying the value into a new one.
-            if (auto p = self->find_await(token))
-              p->payload = self->current_mailbox_element()->move_content_to_message();
-            self->resume_await(token);
-          },
-          std::move(on_error));
-    }
+    remote_ = dest_->node() != self_->home_system().node();
+    send_request<R>(frame, dest_, timeout_, std::move(msg_));
   }
 
   result<R> await_resume() {
     if (early_)
       return *early_;
-    auto* p = self_->find_await(token_);
-    TROUPE_ASSERT(p != nullptr, "request resumed without its pending entry");
-    auto failure = std::move(p->failure);
-    auto payload = std::move(p->payload);
-    self_->end_await(token_);
-    auto what = "request to actor " + std::to_string(dest_->id());
+    auto [failure, payload] = take_reply("request resumed without its pending entry");
     if (failure)
-      return self_->convert(failure, what, remote_);
+      return self_->convert(failure, "request to actor " + std::to_string(dest_->id()), remote_);
     if constexpr (std::is_void_v<R>)
       return {};
     else
@@ -88,13 +112,10 @@ public:
   }
 
 private:
-  context* self_;
   caf::strong_actor_ptr dest_;
   duration timeout_;
   caf::message msg_;
-  std::uint64_t token_ = 0;
   bool remote_ = false;
-  std::optional<error> early_;
 };
 
 } // namespace detail
