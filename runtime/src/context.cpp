@@ -423,7 +423,12 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
   best->matched = &xs.content();
   resume_await(best->token);
   if (element->mid.is_request())
-    return caf::message{}; // a request taken by receive gets an empty reply at once
+    // receive yields values, not a way to answer: rather than an empty reply (which would
+    // pass for an answer to request<void>), the requester learns at once what happened.
+    return caf::make_error(caf::sec::unexpected_message,
+                           std::string{"a coroutine took this request with receive, which does "
+                                       "not reply; answer requests from a handler of a "
+                                       "behavior actor (one returning task<R> may await)"});
   return caf::delegated<caf::message>{};
 }
 

@@ -57,3 +57,21 @@ TEST_CASE("receive with a timeout yields errc::timeout and later messages still 
   caf::anon_send(a, 5);
   CHECK(second.get("the second receive") == 5);
 }
+
+TEST_CASE("a request taken by receive is answered with an error that says receive does not reply",
+          "[runtime][receive]") {
+  auto n = start_node(2);
+  outcome<int> taken;
+  auto taker = troupe::spawn(n, [p = taken.promise](troupe::context& self) -> troupe::task<> {
+    p->set_value(co_await troupe::receive<int>(self));
+  });
+  outcome<troupe::error> answer;
+  troupe::spawn(n, [taker, p = answer.promise](troupe::context& self) -> troupe::task<> {
+    auto r = co_await troupe::request<void>(self, taker, 10s, 41);
+    p->set_value(r ? troupe::error{} : r.error());
+  });
+  CHECK(taken.get("the receive") == 41);
+  auto err = answer.get("the requester's answer");
+  CHECK(err == troupe::errc::unexpected_message);
+  CHECK_THAT(err.message(), Catch::Contains("receive, which does not reply"));
+}
