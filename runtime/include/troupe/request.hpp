@@ -107,8 +107,8 @@ public:
       return self_->convert(failure, "request to actor " + std::to_string(dest_->id()), remote_);
     if constexpr (std::is_void_v<R>)
       return {};
-    else
-      return std::move(payload.get_mutable_as<R>(0));
+    else // clang 14 takes `payload` for a dependent name here
+      return std::move(payload.template get_mutable_as<R>(0));
   }
 
 private:
