@@ -20,19 +20,11 @@ namespace troupe::detail {
 
 /// Forwards to CAF's clock; notes which troupe actors set timeouts, and skips cancelling the
 /// timeouts of those that set none. (Derived from CAF's clock only because the coordinator's
-/// `clock()` returns that type; the inherited state stays unused.)
+/// `clock()` returns that type; the inherited state stays unused, and `now()` is
+/// `actor_clock`'s, as for CAF's clock.)
 class filtered_clock final : public caf::detail::thread_safe_actor_clock {
 public:
   explicit filtered_clock(caf::detail::thread_safe_actor_clock& inner) : inner_(inner) {
-  }
-
-  time_point now() const noexcept override {
-    return inner_.now();
-  }
-
-  duration_type difference(caf::atom_value measurement, long units, time_point t0,
-                           time_point t1) const noexcept override {
-    return inner_.difference(measurement, units, t0, t1);
   }
 
   void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
