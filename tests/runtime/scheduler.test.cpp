@@ -1,5 +1,5 @@
-#include <atomic>
-#include <thread>
+#include <future>
+#include <memory>
 
 #include <caf/policy/work_sharing.hpp>
 #include <caf/scheduler/coordinator.hpp>
@@ -15,16 +15,14 @@ troupe::behavior black_hole(troupe::context& self) {
   return {[&self](int) -> caf::result<int> { return self.make_response_promise<int>(); }};
 }
 
-// Whether the actor behind `addr` is gone within `limit` (CAF's clock holds a strong reference
-// to an actor for each of its timeouts until they fire or are cancelled).
-bool destroyed_within(const caf::actor_addr& addr, std::chrono::seconds limit) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (caf::actor_cast<caf::strong_actor_ptr>(addr) != nullptr) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
+// Fulfils `p` when the last copy of it goes: a capture of an actor's body lives as long as the
+// actor object (CAF's clock holds a strong reference to an actor for each of its timeouts until
+// they fire or are cancelled).
+std::shared_ptr<int> on_destroyed(std::shared_ptr<std::promise<bool>> p) {
+  return {new int{0}, [p](int* x) {
+            delete x;
+            p->set_value(true);
+          }};
 }
 
 } // namespace
@@ -36,33 +34,30 @@ TEST_CASE("an actor that ends with a pending request timeout has it cancelled",
   auto n = start_node(2);
   auto hole = troupe::spawn(n, black_hole);
   outcome<bool> asked;
-  auto asker = troupe::spawn(n, [hole, p = asked.promise](troupe::context& self) -> troupe::task<> {
+  outcome<bool> destroyed;
+  auto asker = troupe::spawn(n, [hole, p = asked.promise, guard = on_destroyed(destroyed.promise)](
+                                  troupe::context& self) -> troupe::task<> {
     p->set_value(true);
     auto r = co_await troupe::request<int>(self, hole, std::chrono::hours{1}, 1);
     static_cast<void>(r);
   });
   REQUIRE(asked.get("the request to be sent"));
-  auto addr = asker.address();
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
   CHECK_THAT(exit_reason_of(n.system(), asker), Catch::Contains("user_shutdown"));
   asker = nullptr;
-  CHECK(destroyed_within(addr, 20s));
+  CHECK(destroyed.get("the actor's destruction"));
 }
 
 TEST_CASE("actors without timeouts end and are destroyed", "[runtime][scheduler]") {
   auto n = start_node(2);
-  std::vector<caf::actor_addr> addrs;
-  outcome<int> done;
-  auto count = std::make_shared<std::atomic<int>>(0);
-  for (int i = 0; i < 100; ++i)
-    addrs.push_back(troupe::spawn(n, [count, p = done.promise](troupe::context&) -> troupe::task<> {
-                      if (count->fetch_add(1) == 99)
-                        p->set_value(100);
-                      co_return;
-                    }).address());
-  REQUIRE(done.get("100 actors to run") == 100);
-  for (auto& addr : addrs)
-    REQUIRE(destroyed_within(addr, 20s));
+  outcome<bool> all_destroyed;
+  {
+    // The last actor to go fulfils the promise.
+    auto guard = on_destroyed(all_destroyed.promise);
+    for (int i = 0; i < 100; ++i)
+      troupe::spawn(n, [guard](troupe::context&) -> troupe::task<> { co_return; });
+  }
+  CHECK(all_destroyed.get("100 actors' destruction"));
 }
 
 TEST_CASE("scheduler.policy sharing keeps CAF's work-sharing scheduler, which runs kernels too",
