@@ -70,8 +70,8 @@ caf::behavior detail::body_storage::make(context&) {
 
 context::context(caf::actor_config& cfg, const spawn_options& opts, detail::actor_body body,
                  detail::parent_ref parent)
-  : super(cfg),
-    state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())) {
+  : super(cfg)
+  , state_(parent.ptr != nullptr ? parent.ptr->state_ : detail::state_of(home_system())) {
   record_.introspect = state_ == nullptr || state_->cfg->introspection;
   record_.id = id();
   record_.kind = body.kind;
@@ -151,7 +151,7 @@ void detail::root_access::unlink(context& self, root_handle h) noexcept {
 }
 
 void detail::root_task::promise_type::final_awaiter::await_suspend(
-  std::coroutine_handle<promise_type> h) noexcept {
+    std::coroutine_handle<promise_type> h) noexcept {
   root_access::unlink(*h.promise().owner, h);
   h.destroy();
 }
@@ -271,13 +271,15 @@ result<void> context::check_portable(const caf::strong_actor_ptr& dest, const ca
     return {};
   auto cpp = spelled(*ti);
   return error{errc::type_not_registered,
-               "message type '" + cpp + "' is not registered, so it cannot go to another "
-               "node: call cfg.add_message_type<" + cpp + ">(\"" + cpp + "\") on the "
-               "node_config of every node, and give it an inspect() overload"};
+               "message type '" + cpp +
+                   "' is not registered, so it cannot go to another "
+                   "node: call cfg.add_message_type<" +
+                   cpp + ">(\"" + cpp +
+                   "\") on the "
+                   "node_config of every node, and give it an inspect() overload"};
 }
 
-troupe::error context::convert(const caf::error& err, const std::string& what,
-                               bool remote) const {
+troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {
   auto text = const_cast<context*>(this)->home_system().render(err);
   if (err.category() == caf::atom("system")) {
     switch (static_cast<caf::sec>(err.code())) {
@@ -287,13 +289,13 @@ troupe::error context::convert(const caf::error& err, const std::string& what,
         return {errc::actor_exited, what + " failed: the actor exited before replying"};
       case caf::sec::unexpected_message:
         return {errc::unexpected_message,
-                what + " failed: the actor does not handle this message ("  + text + ")"
-                  + (remote ? "; or the other node lacks cfg.add_message_type for one of its "
+                what + " failed: the actor does not handle this message (" + text + ")" +
+                    (remote ? "; or the other node lacks cfg.add_message_type for one of its "
                               "types"
                             : "")};
       case caf::sec::unexpected_response:
-        return {errc::wrong_reply_type, what + " got a reply of another type than awaited ("
-                                        + text + ")"};
+        return {errc::wrong_reply_type,
+                what + " got a reply of another type than awaited (" + text + ")"};
       default:
         break;
     }
@@ -409,8 +411,8 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
   }
   detail::pending_await* best = nullptr;
   for (auto& p : record_.awaits)
-    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content)
-        && (best == nullptr || p.token < best->token))
+    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content) &&
+        (best == nullptr || p.token < best->token))
       best = &p;
   if (best == nullptr)
     return stash_unmatched_ ? caf::result<caf::message>{caf::skip} : caf::print_and_drop(this, xs);
@@ -434,7 +436,10 @@ caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
 
 // -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------
 
-context::inside_guard::inside_guard(context& self) : self_(&self), owner_(false), start_(0) {
+context::inside_guard::inside_guard(context& self)
+  : self_(&self)
+  , owner_(false)
+  , start_(0) {
   TROUPE_TSAN_ACQUIRE(&self); // pairs with launch, enqueue and the previous guard's release
   auto me = std::this_thread::get_id();
   std::thread::id cur{};

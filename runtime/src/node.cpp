@@ -40,25 +40,25 @@ std::string element_types(caf::actor_system& sys, const caf::message& msg) {
 
 behavior spawner(context& self, detail::node_state* st) {
   return {
-    [st](spawn_request_atom, const std::string& type, caf::message& args) -> caf::result<caf::actor> {
-      actor_factory factory;
-      {
-        std::lock_guard<std::mutex> guard{st->factories_mtx};
-        auto i = st->factories.find(type);
-        if (i == st->factories.end())
-          return detail::spawn_refused(
-            "the node " + st->cfg->program + " has no actor type '" + type
-            + "': register it with cfg.add_actor_type(\"" + type
-            + "\", ...) on every node, before the node starts");
-        factory = i->second;
-      }
-      auto a = factory(*st->sys, args);
-      if (!a)
-        return detail::spawn_refused("actor type '" + type + "' on " + st->cfg->program
-                                     + " does not take these arguments ("
-                                     + element_types(*st->sys, args) + ")");
-      return a;
-    },
+      [st](spawn_request_atom, const std::string& type,
+           caf::message& args) -> caf::result<caf::actor> {
+        actor_factory factory;
+        {
+          std::lock_guard<std::mutex> guard{st->factories_mtx};
+          auto i = st->factories.find(type);
+          if (i == st->factories.end())
+            return detail::spawn_refused("the node " + st->cfg->program + " has no actor type '" +
+                                         type + "': register it with cfg.add_actor_type(\"" + type +
+                                         "\", ...) on every node, before the node starts");
+          factory = i->second;
+        }
+        auto a = factory(*st->sys, args);
+        if (!a)
+          return detail::spawn_refused("actor type '" + type + "' on " + st->cfg->program +
+                                       " does not take these arguments (" +
+                                       element_types(*st->sys, args) + ")");
+        return a;
+      },
   };
 }
 
@@ -91,7 +91,8 @@ std::string why_not_bindable(const endpoint& ep, std::string caf_text) {
 
 } // namespace
 
-node::node(std::unique_ptr<detail::node_state> state) : state_(std::move(state)) {
+node::node(std::unique_ptr<detail::node_state> state)
+  : state_(std::move(state)) {
 }
 
 node::node(node&&) noexcept = default;
@@ -150,9 +151,9 @@ result<node> node::start(node_config& cfg) {
     auto port = state.sys->middleman().publish(state.spawner, ep.port, ep.host.c_str(), false);
     if (!port)
       return error{errc::port_unavailable,
-                   "--listen " + ep.to_string() + ": cannot listen there ("
-                     + why_not_bindable(ep, state.sys->render(port.error()))
-                     + "); pick a free port, or 0 for any, and a local address"};
+                   "--listen " + ep.to_string() + ": cannot listen there (" +
+                       why_not_bindable(ep, state.sys->render(port.error())) +
+                       "); pick a free port, or 0 for any, and a local address"};
     state.bound = endpoint{ep.host, *port};
     std::printf("listening on %s\n", state.bound->to_string().c_str());
     std::fflush(stdout);
@@ -202,45 +203,45 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
   std::string last_error = "no answer";
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+        deadline - std::chrono::steady_clock::now());
     std::optional<peer> found;
     bool foreign = false;
     self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
                   where.host, where.port)
-      .receive(
-        [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
-          if (published)
-            found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
-          else
-            foreign = true;
-        },
-        [&](caf::error& err) {
-          last_error = err == caf::sec::request_timeout
-                         ? std::string{"it accepted the connection but sent no CAF handshake"}
-                         : sys.render(err);
-        });
+        .receive(
+            [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
+              if (published)
+                found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
+              else
+                foreign = true;
+            },
+            [&](caf::error& err) {
+              last_error = err == caf::sec::request_timeout
+                               ? std::string{"it accepted the connection but sent no CAF handshake"}
+                               : sys.render(err);
+            });
     if (found) {
       state_->joined = found;
       return *found;
     }
     if (foreign)
-      return error{errc::unreachable, "--join " + where.to_string()
-                                        + ": connected, but the peer is not a troupe node "
+      return error{errc::unreachable, "--join " + where.to_string() +
+                                          ": connected, but the peer is not a troupe node "
                                           "listening there"};
     if (std::chrono::steady_clock::now() >= deadline)
       break;
     // A retry loop of the runtime, not a test: the peer may still be starting.
     std::this_thread::sleep_for(std::min(std::chrono::milliseconds{100},
                                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           deadline - std::chrono::steady_clock::now())));
+                                             deadline - std::chrono::steady_clock::now())));
   }
   auto secs = std::chrono::duration<double>(timeout).count();
   std::ostringstream within;
   within << secs;
-  return error{errc::unreachable,
-               "--join " + where.to_string() + ": no node answered within " + within.str()
-                 + " s (" + last_error + "); start the other node with --listen "
-                 + where.to_string() + " first"};
+  return error{errc::unreachable, "--join " + where.to_string() + ": no node answered within " +
+                                      within.str() + " s (" + last_error +
+                                      "); start the other node with --listen " + where.to_string() +
+                                      " first"};
 }
 
 void node::add_actor_type(std::string type, actor_factory factory) {
@@ -254,8 +255,10 @@ result<caf::actor> node::spawn_named(const std::string& type, caf::message args)
     std::lock_guard<std::mutex> guard{state_->factories_mtx};
     auto i = state_->factories.find(type);
     if (i == state_->factories.end())
-      return error{errc::no_such_actor_type, "no actor type '" + type + "' is registered: "
-                                             "call node.add_actor_type(\"" + type + "\", ...)"};
+      return error{errc::no_such_actor_type, "no actor type '" + type +
+                                                 "' is registered: "
+                                                 "call node.add_actor_type(\"" +
+                                                 type + "\", ...)"};
     factory = i->second;
   }
   auto a = factory(*state_->sys, args);
@@ -265,26 +268,26 @@ result<caf::actor> node::spawn_named(const std::string& type, caf::message args)
   return a;
 }
 
-result<caf::actor> node::spawn_remote(const peer& where, const std::string& type,
-                                      caf::message args, std::chrono::milliseconds timeout) {
+result<caf::actor> node::spawn_remote(const peer& where, const std::string& type, caf::message args,
+                                      std::chrono::milliseconds timeout) {
   auto what = "spawn_remote of '" + type + "'";
   if (!where.spawner)
     return error{errc::unreachable, what + ": not joined to that node (no spawner)"};
   caf::scoped_actor self{*state_->sys};
   result<caf::actor> out{errc::timeout, what + " timed out"};
   self->request(where.spawner, timeout, spawn_request_atom::value, type, std::move(args))
-    .receive([&](caf::actor& a) { out = std::move(a); },
-             [&](caf::error& err) {
-               if (err == caf::sec::cannot_spawn_actor_from_arguments
-                   && err.context().match_elements<std::string>())
-                 out = error{errc::no_such_actor_type,
-                             what + ": " + err.context().get_as<std::string>(0)};
-               else if (err == caf::sec::request_timeout)
-                 out = error{errc::timeout, what + " timed out after "
-                                              + std::to_string(timeout.count()) + " ms"};
-               else
-                 out = error{errc::unreachable, what + " failed: " + state_->sys->render(err)};
-             });
+      .receive([&](caf::actor& a) { out = std::move(a); },
+               [&](caf::error& err) {
+                 if (err == caf::sec::cannot_spawn_actor_from_arguments &&
+                     err.context().match_elements<std::string>())
+                   out = error{errc::no_such_actor_type,
+                               what + ": " + err.context().get_as<std::string>(0)};
+                 else if (err == caf::sec::request_timeout)
+                   out = error{errc::timeout, what + " timed out after " +
+                                                  std::to_string(timeout.count()) + " ms"};
+                 else
+                   out = error{errc::unreachable, what + " failed: " + state_->sys->render(err)};
+               });
   return out;
 }
 
@@ -292,7 +295,7 @@ snapshot node::snapshot() const {
   troupe::snapshot out;
   out.taken = std::chrono::system_clock::now();
   state_->actors.for_each(
-    [&](const detail::actor_record& rec) { out.actors.push_back(detail::read_record(rec)); });
+      [&](const detail::actor_record& rec) { out.actors.push_back(detail::read_record(rec)); });
   std::sort(out.actors.begin(), out.actors.end(),
             [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
   return out;

@@ -22,9 +22,10 @@ std::string endpoint::to_string() const {
 
 result<endpoint> parse_endpoint(std::string_view text, std::string_view flag) {
   auto bad = [&](std::string_view why) {
-    return error{errc::bad_option, std::string{flag} + " must be HOST:PORT with a port in "
-                                  "0..65535 (got '" + std::string{text} + "': "
-                                  + std::string{why} + ")"};
+    return error{errc::bad_option, std::string{flag} +
+                                       " must be HOST:PORT with a port in "
+                                       "0..65535 (got '" +
+                                       std::string{text} + "': " + std::string{why} + ")"};
   };
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos)
@@ -57,13 +58,13 @@ struct troupe_flag {
 };
 
 constexpr troupe_flag troupe_flags[] = {
-  {"threads", "N", "worker threads (default: one per core)"},
-  {"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)"},
-  {"join", "HOST:PORT", "join the node listening on HOST:PORT"},
-  {"join-timeout", "SECONDS", "how long --join retries (default 10)"},
-  {"config", "FILE", "read options from FILE (CAF's INI format)"},
-  {"introspection", "BOOL", "record per-actor data for snapshots (default true)"},
-  {"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)"},
+    {"threads", "N", "worker threads (default: one per core)"},
+    {"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)"},
+    {"join", "HOST:PORT", "join the node listening on HOST:PORT"},
+    {"join-timeout", "SECONDS", "how long --join retries (default 10)"},
+    {"config", "FILE", "read options from FILE (CAF's INI format)"},
+    {"introspection", "BOOL", "record per-actor data for snapshots (default true)"},
+    {"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)"},
 };
 
 bool is_troupe_flag(std::string_view name) {
@@ -78,8 +79,8 @@ result<bool> parse_bool(std::string_view flag, std::string_view v) {
     return true;
   if (v == "false" || v == "0" || v == "no" || v == "off")
     return false;
-  return error{errc::bad_option, "--" + std::string{flag} + " must be true or false (got '"
-                                   + std::string{v} + "')"};
+  return error{errc::bad_option,
+               "--" + std::string{flag} + " must be true or false (got '" + std::string{v} + "')"};
 }
 
 // The argument CAF's parser complained about, from its error context.
@@ -115,8 +116,8 @@ std::optional<error> check_settings(const std::string& file, const caf::config_o
       continue; // CAF reads some keys it does not declare; only the program's are known
     }
     if (opt->check(value))
-      return error{errc::bad_option, where + " must be " + str(opt->type_name()) + " (got "
-                                       + caf::to_string(value) + ")"};
+      return error{errc::bad_option, where + " must be " + str(opt->type_name()) + " (got " +
+                                         caf::to_string(value) + ")"};
   }
   return std::nullopt;
 }
@@ -137,8 +138,8 @@ std::optional<error> check_config_file(const std::string& file,
     std::string why = "syntax error";
     if (raw.error().category() == caf::atom("parser"))
       why = caf::to_string(static_cast<caf::pec>(raw.error().code()));
-    return error{errc::bad_option, "--config " + file + ": line " + number_after("line")
-                                     + ", column " + number_after("column") + ": " + why};
+    return error{errc::bad_option, "--config " + file + ": line " + number_after("line") +
+                                       ", column " + number_after("column") + ": " + why};
   }
   return check_settings(file, opts, *raw, "global");
 }
@@ -146,7 +147,8 @@ std::optional<error> check_config_file(const std::string& file,
 } // namespace
 
 node_config::node_config(std::string program_name, std::string program_description)
-  : program(std::move(program_name)), description(std::move(program_description)) {
+  : program(std::move(program_name))
+  , description(std::move(program_description)) {
 }
 
 node_config::~node_config() = default;
@@ -157,9 +159,8 @@ namespace {
 // troupe's --config).
 bool is_caf_builtin(const caf::config_option& opt) {
   auto name = opt.long_name();
-  return opt.category() == "global"
-         && (name == "help" || name == "long-help" || name == "dump-config"
-             || name == "config-file");
+  return opt.category() == "global" &&
+         (name == "help" || name == "long-help" || name == "dump-config" || name == "config-file");
 }
 
 std::string upper(std::string s) {
@@ -185,8 +186,7 @@ std::string node_config::help_text(bool with_caf_options) const {
     out << description << "\n";
   out << "\nnode options:\n";
   for (auto& f : troupe_flags)
-    print_option(out, "  --" + std::string{f.name} + " " + std::string{f.arg},
-                 std::string{f.help});
+    print_option(out, "  --" + std::string{f.name} + " " + std::string{f.arg}, std::string{f.help});
   print_option(out, "  --help", "print this text");
   print_option(out, "  --long-help", "print this text and every CAF option");
   print_option(out, "  --dump-config", "print the configuration and exit");
@@ -197,8 +197,8 @@ std::string node_config::help_text(bool with_caf_options) const {
     if (!any)
       out << "\n" << program << " options:\n";
     any = true;
-    auto lhs = "  --" + str(opt.long_name()) + " "
-               + (opt.is_flag() ? std::string{"[BOOL]"} : upper(str(opt.type_name())));
+    auto lhs = "  --" + str(opt.long_name()) + " " +
+               (opt.is_flag() ? std::string{"[BOOL]"} : upper(str(opt.type_name())));
     auto help = str(opt.description());
     if (help.find("default") == std::string::npos)
       if (auto v = opt.get(); v && !opt.is_flag())
@@ -209,8 +209,9 @@ std::string node_config::help_text(bool with_caf_options) const {
     out << "\nCAF options (--category.key=value, or [category] key=value in --config):\n";
     for (auto& opt : custom_options_)
       if (opt.category() != "global")
-        print_option(out, "  --" + str(opt.category()) + "." + str(opt.long_name())
-                            + " " + str(opt.type_name()),
+        print_option(out,
+                     "  --" + str(opt.category()) + "." + str(opt.long_name()) + " " +
+                         str(opt.type_name()),
                      str(opt.description()));
   }
   out << "\nOptions take --key value or --key=value. Any CAF key works too, e.g.\n"
@@ -231,8 +232,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     if (arg == "--long-help")
       return error{errc::help_requested, help_text(true)};
     if (arg.size() < 3 || arg.substr(0, 2) != "--")
-      return error{errc::bad_option, "unexpected argument '" + std::string{arg}
-                                       + "': options start with -- (see --help)"};
+      return error{errc::bad_option, "unexpected argument '" + std::string{arg} +
+                                         "': options start with -- (see --help)"};
     auto eq = arg.find('=');
     auto name = arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
     std::optional<std::string_view> value;
@@ -252,8 +253,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
         unsigned long n = 0;
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
         if (ec != std::errc{} || p != v.data() + v.size() || n == 0 || n > 4096)
-          return error{errc::bad_option, "--threads must be a whole number from 1 to 4096 (got '"
-                                           + std::string{v} + "')"};
+          return error{errc::bad_option, "--threads must be a whole number from 1 to 4096 (got '" +
+                                             std::string{v} + "')"};
         cli_threads = n;
       } else if (name == "listen" || name == "join") {
         auto ep = parse_endpoint(v, flag);
@@ -265,7 +266,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
         if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0))
           return error{errc::bad_option, "--join-timeout must be a positive number of seconds "
-                                         "(got '" + std::string{v} + "')"};
+                                         "(got '" +
+                                             std::string{v} + "')"};
         join_timeout_s = s;
       } else if (name == "config") {
         config_file = std::string{v};
@@ -305,8 +307,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
   if (!config_file.empty()) {
     ini.open(config_file);
     if (!ini)
-      return error{errc::bad_option, "--config: cannot read '" + config_file
-                                       + "' (does the file exist and is it readable?)"};
+      return error{errc::bad_option, "--config: cannot read '" + config_file +
+                                         "' (does the file exist and is it readable?)"};
     if (auto bad = check_config_file(config_file, custom_options_))
       return *bad;
   }
@@ -318,14 +320,14 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     if (err.category() == caf::atom("parser")) {
       auto code = static_cast<caf::pec>(err.code());
       if (code == caf::pec::not_an_option)
-        return error{errc::bad_option, "unknown option " + (what.empty() ? rendered : what)
-                                         + " (see --help)"};
+        return error{errc::bad_option,
+                     "unknown option " + (what.empty() ? rendered : what) + " (see --help)"};
       if (!what.empty())
-        return error{errc::bad_option, "invalid value in " + what + ": "
-                                         + caf::to_string(code) + " (see --help)"};
+        return error{errc::bad_option,
+                     "invalid value in " + what + ": " + caf::to_string(code) + " (see --help)"};
     }
-    return error{errc::bad_option, (config_file.empty() ? "" : "in " + config_file + ": ")
-                                     + rendered};
+    return error{errc::bad_option,
+                 (config_file.empty() ? "" : "in " + config_file + ": ") + rendered};
   }
   if (cli_helptext_printed) // CAF printed what --dump-config asked for
     return error{errc::help_requested, ""};
@@ -340,7 +342,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     // scheduler.max-threads given as a CAF key (command line or --config file).
     if (*n == 0 || *n > 4096)
       return error{errc::bad_option, "scheduler.max-threads must be a whole number from 1 to "
-                                     "4096 (got " + std::to_string(*n) + ")"};
+                                     "4096 (got " +
+                                         std::to_string(*n) + ")"};
     threads = *n;
   }
   if (threads == 0)

@@ -46,13 +46,13 @@ TEST_CASE("receive with a timeout yields errc::timeout and later messages still 
   auto n = start_node(2);
   outcome<std::string> first;
   outcome<int> second;
-  auto a = troupe::spawn(n, [p1 = first.promise, p2 = second.promise](
-                              troupe::context& self) -> troupe::task<> {
-    auto r = co_await troupe::receive<int>(self, 20ms);
-    p1->set_value(r ? "value" : r.error().message());
-    auto again = co_await troupe::receive<int>(self, 10s);
-    p2->set_value(again ? *again : -1);
-  });
+  auto a = troupe::spawn(
+      n, [p1 = first.promise, p2 = second.promise](troupe::context& self) -> troupe::task<> {
+        auto r = co_await troupe::receive<int>(self, 20ms);
+        p1->set_value(r ? "value" : r.error().message());
+        auto again = co_await troupe::receive<int>(self, 10s);
+        p2->set_value(again ? *again : -1);
+      });
   CHECK(first.get("the first receive to time out") == "receive of (int) timed out");
   caf::anon_send(a, 5);
   CHECK(second.get("the second receive") == 5);

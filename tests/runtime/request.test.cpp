@@ -128,12 +128,12 @@ TEST_CASE("coroutine request handler replies when done while other handlers serv
   });
   auto server = troupe::spawn(n, [gate](troupe::context& self) -> troupe::behavior {
     return {
-      [&self, gate](std::string) -> troupe::task<int> {
-        self.send(gate, 1);
-        auto v = co_await troupe::receive<go_atom, int>(self, 10s);
-        co_return v ? std::get<1>(*v) + 1 : -1;
-      },
-      [](int x) { return x * 10; },
+        [&self, gate](std::string) -> troupe::task<int> {
+          self.send(gate, 1);
+          auto v = co_await troupe::receive<go_atom, int>(self, 10s);
+          co_return v ? std::get<1>(*v) + 1 : -1;
+        },
+        [](int x) { return x * 10; },
     };
   });
   caf::scoped_actor client{n.system()};
@@ -141,7 +141,7 @@ TEST_CASE("coroutine request handler replies when done while other handlers serv
   int fast = 0;
   // While the coroutine handler is suspended, the plain handler answers.
   client->request(server, std::chrono::seconds(10), 4)
-    .receive([&](int v) { fast = v; }, [&](caf::error& e) { FAIL(n.system().render(e)); });
+      .receive([&](int v) { fast = v; }, [&](caf::error& e) { FAIL(n.system().render(e)); });
   CHECK(fast == 40);
   client->send(gate, go_atom::value);
   int slow = 0;

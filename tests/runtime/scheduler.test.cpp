@@ -35,12 +35,14 @@ TEST_CASE("an actor that ends with a pending request timeout has it cancelled",
   auto hole = troupe::spawn(n, black_hole);
   outcome<bool> asked;
   outcome<bool> destroyed;
-  auto asker = troupe::spawn(n, [hole, p = asked.promise, guard = on_destroyed(destroyed.promise)](
-                                  troupe::context& self) -> troupe::task<> {
-    p->set_value(true);
-    auto r = co_await troupe::request<int>(self, hole, std::chrono::hours{1}, 1);
-    static_cast<void>(r);
-  });
+  auto asker =
+      troupe::spawn(n,
+                    [hole, p = asked.promise, guard = on_destroyed(destroyed.promise)](
+                        troupe::context& self) -> troupe::task<> {
+                      p->set_value(true);
+                      auto r = co_await troupe::request<int>(self, hole, std::chrono::hours{1}, 1);
+                      static_cast<void>(r);
+                    });
   REQUIRE(asked.get("the request to be sent"));
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
   CHECK_THAT(exit_reason_of(n.system(), asker), Catch::Contains("user_shutdown"));

@@ -95,19 +95,19 @@ inline bool same_node(const caf::node_id& a, const caf::node_id& b) noexcept {
 /// hierarchy: `context` over this base is one level shallower than a raw CAF actor, which pays
 /// for troupe's bookkeeping per message (docs/PERFORMANCE.md). (The mixins call `context()`
 /// on their subtype, which therefore is not `troupe::context` itself.)
-class actor_core
-  : public caf::extend<caf::scheduled_actor, actor_core>::with<caf::mixin::sender,
-                                                                caf::mixin::requester>,
-    public caf::dynamically_typed_actor_base {
+class actor_core : public caf::extend<caf::scheduled_actor,
+                                      actor_core>::with<caf::mixin::sender, caf::mixin::requester>,
+                   public caf::dynamically_typed_actor_base {
 public:
   using super = caf::extend<caf::scheduled_actor, actor_core>::with<caf::mixin::sender,
-                                                                     caf::mixin::requester>;
+                                                                    caf::mixin::requester>;
 
   /// Required by CAF's spawn: handles to troupe actors are `caf::actor`.
   using signatures = caf::none_t;
   using behavior_type = caf::behavior;
 
-  explicit actor_core(caf::actor_config& cfg) : super(cfg) {
+  explicit actor_core(caf::actor_config& cfg)
+    : super(cfg) {
   }
 };
 
@@ -136,7 +136,7 @@ public:
   /// The name given at spawn (or "actor-<id>"); also what CAF's logs show.
   const char* name() const override {
     return record_.given != nullptr && !record_.given->name.empty() ? record_.given->name.c_str()
-                                                                     : record_.kind;
+                                                                    : record_.kind;
   }
 
   /// The actor that spawned this one; invalid when spawned from the node or when it ended.
@@ -206,8 +206,7 @@ public:
 
   /// Converts a CAF error into troupe's, naming `what` was awaited; `remote` adds the causes
   /// that only exist between nodes.
-  troupe::error convert(const caf::error& err, const std::string& what,
-                        bool remote = false) const;
+  troupe::error convert(const caf::error& err, const std::string& what, bool remote = false) const;
 
   /// The introspection record of this actor.
   [[nodiscard]] const detail::actor_record& record() const noexcept {

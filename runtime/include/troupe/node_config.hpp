@@ -31,11 +31,11 @@ template <class T>
 const caf::config_option::meta_state* option_meta() {
   using trait = caf::select_config_value_access_t<T>;
   static const caf::config_option::meta_state obj{
-    caf::detail::check_impl<T>, caf::detail::store_impl<T>, caf::detail::get_impl<T>,
-    caf::detail::parse_impl_delegate<T>, trait::type_name()};
+      caf::detail::check_impl<T>, caf::detail::store_impl<T>, caf::detail::get_impl<T>,
+      caf::detail::parse_impl_delegate<T>, trait::type_name()};
   return &obj;
 }
-}
+} // namespace detail
 
 /// A factory for actors spawned by name (locally or from another node); see `make_factory`.
 using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&)>;

@@ -39,8 +39,11 @@ class spawn_remote_awaiter : reply_await {
 public:
   spawn_remote_awaiter(context& self, caf::actor spawner, std::string type, duration timeout,
                        caf::message args)
-    : reply_await(self), spawner_(caf::actor_cast<caf::strong_actor_ptr>(spawner)),
-      type_(std::move(type)), timeout_(timeout), args_(std::move(args)) {
+    : reply_await(self)
+    , spawner_(caf::actor_cast<caf::strong_actor_ptr>(spawner))
+    , type_(std::move(type))
+    , timeout_(timeout)
+    , args_(std::move(args)) {
   }
 
   bool await_ready() {
@@ -67,8 +70,8 @@ public:
     auto [failure, payload] = take_reply("spawn_remote resumed without its pending entry");
     if (!failure)
       return std::move(payload.get_mutable_as<caf::actor>(0));
-    if (failure == caf::sec::cannot_spawn_actor_from_arguments
-        && failure.context().match_elements<std::string>())
+    if (failure == caf::sec::cannot_spawn_actor_from_arguments &&
+        failure.context().match_elements<std::string>())
       return error{errc::no_such_actor_type,
                    what() + ": " + failure.context().get_as<std::string>(0)};
     auto converted = self_->convert(failure, what());

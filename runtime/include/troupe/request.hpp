@@ -24,7 +24,8 @@ namespace detail {
 /// awaiters) still sees the reply.
 class reply_await {
 protected:
-  explicit reply_await(context& self) : self_(&self) {
+  explicit reply_await(context& self)
+    : self_(&self) {
   }
 
   /// Registers the await of `frame` and sends `msg` to `dest` as a request whose reply is an
@@ -33,7 +34,7 @@ protected:
   void send_request(std::coroutine_handle<> frame, const caf::strong_actor_ptr& dest,
                     duration timeout, caf::message msg) {
     auto token = self_->begin_await(
-      frame, {.what = await_info::kind::reply, .peer = dest->id(), .timeout = timeout});
+        frame, {.what = await_info::kind::reply, .peer = dest->id(), .timeout = timeout});
     token_ = token;
     auto self = self_;
     self->count_sent();
@@ -46,17 +47,17 @@ protected:
     };
     if constexpr (std::is_void_v<R>) {
       self->detail::actor_core::request(to, t, std::move(msg))
-        .then([self, token] { self->resume_await(token); }, std::move(on_error));
+          .then([self, token] { self->resume_await(token); }, std::move(on_error));
     } else {
       self->detail::actor_core::request(to, t, std::move(msg))
-        .then(
-          [self, token](R&) {
-            // Take the reply message itself rather than copying the value into a new one.
-            if (auto p = self->find_await(token))
-              p->payload = self->current_mailbox_element()->move_content_to_message();
-            self->resume_await(token);
-          },
-          std::move(on_error));
+          .then(
+              [self, token](R&) {
+                // Take the reply message itself rather than copying the value into a new one.
+                if (auto p = self->find_await(token))
+                  p->payload = self->current_mailbox_element()->move_content_to_message();
+                self->resume_await(token);
+              },
+              std::move(on_error));
     }
   }
 
@@ -79,7 +80,10 @@ template <class R>
 class request_awaiter : reply_await {
 public:
   request_awaiter(context& self, caf::strong_actor_ptr dest, duration timeout, caf::message msg)
-    : reply_await(self), dest_(std::move(dest)), timeout_(timeout), msg_(std::move(msg)) {
+    : reply_await(self)
+    , dest_(std::move(dest))
+    , timeout_(timeout)
+    , msg_(std::move(msg)) {
   }
 
   bool await_ready() noexcept {
@@ -133,8 +137,7 @@ private:
 /// }
 /// ```
 template <class R, class Dest, class... Ts>
-detail::request_awaiter<R> request(context& self, const Dest& dest, duration timeout,
-                                   Ts&&... xs) {
+detail::request_awaiter<R> request(context& self, const Dest& dest, duration timeout, Ts&&... xs) {
   return {self, caf::actor_cast<caf::strong_actor_ptr>(dest), timeout,
           caf::make_message(std::forward<Ts>(xs)...)};
 }

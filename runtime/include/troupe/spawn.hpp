@@ -31,7 +31,8 @@ using body_result_t = std::invoke_result_t<F&, context&, Args...>;
 template <class F>
 class stored_function final : public body_storage {
 public:
-  explicit stored_function(F fn) : fn(std::move(fn)) {
+  explicit stored_function(F fn)
+    : fn(std::move(fn)) {
   }
 
   F fn;
@@ -41,12 +42,14 @@ public:
 template <class F, class... Args>
 class function_body final : public body_storage {
 public:
-  function_body(F& fn, Args&... args) : fn_(std::move(fn)), args_(std::move(args)...) {
+  function_body(F& fn, Args&... args)
+    : fn_(std::move(fn))
+    , args_(std::move(args)...) {
   }
 
   caf::behavior make(context& self) override {
-    auto user = std::apply([&](Args&... xs) { return std::invoke(fn_, self, std::move(xs)...); },
-                           args_);
+    auto user =
+        std::apply([&](Args&... xs) { return std::invoke(fn_, self, std::move(xs)...); }, args_);
     return std::move(user).make(self);
   }
 
@@ -64,8 +67,7 @@ void make_body(context& self, void* ptr) {
   if constexpr (std::is_same_v<body_result_t<F, Args...>, task<void>>) {
     // Calling a coroutine creates its frame, suspended, with the arguments moved into it.
     auto call = [&](F& f) {
-      return std::apply([&](Args*... xs) { return std::invoke(f, self, std::move(*xs)...); },
-                        args);
+      return std::apply([&](Args*... xs) { return std::invoke(f, self, std::move(*xs)...); }, args);
     };
     if constexpr (std::is_pointer_v<F> || std::is_empty_v<F>) {
       // The frame needs nothing of `fn` (an empty lambda's frame keeps a pointer to the
@@ -78,8 +80,8 @@ void make_body(context& self, void* ptr) {
     }
   } else {
     auto body = std::apply(
-      [&](Args*... xs) { return std::make_unique<function_body<F, Args...>>(*fn, *xs...); },
-      args);
+        [&](Args*... xs) { return std::make_unique<function_body<F, Args...>>(*fn, *xs...); },
+        args);
     self.set_body({}, std::move(body));
   }
 }
@@ -126,14 +128,14 @@ caf::actor spawn(context& parent, const spawn_options& opts, F fn, Args... args)
 }
 
 template <class F, class... Args>
-  requires std::invocable<F&, context&, Args&...>
-caf::actor spawn(context& parent, F fn, Args... args) {
+requires std::invocable<F&, context&, Args&...> caf::actor spawn(context& parent, F fn,
+                                                                 Args... args) {
   return spawn(parent, spawn_options{}, std::move(fn), std::move(args)...);
 }
 
 template <class F, class... Args>
-  requires std::invocable<F&, context&, Args&...>
-caf::actor spawn(caf::actor_system& sys, F fn, Args... args) {
+requires std::invocable<F&, context&, Args&...> caf::actor spawn(caf::actor_system& sys, F fn,
+                                                                 Args... args) {
   return spawn(sys, spawn_options{}, std::move(fn), std::move(args)...);
 }
 

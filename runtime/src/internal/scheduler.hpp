@@ -24,14 +24,14 @@ namespace troupe::detail {
 /// `actor_clock`'s, as for CAF's clock.)
 class filtered_clock final : public caf::detail::thread_safe_actor_clock {
 public:
-  explicit filtered_clock(caf::detail::thread_safe_actor_clock& inner) : inner_(inner) {
+  explicit filtered_clock(caf::detail::thread_safe_actor_clock& inner)
+    : inner_(inner) {
   }
 
   void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
                             uint64_t id) override;
 
-  void set_request_timeout(time_point t, caf::abstract_actor* self,
-                           caf::message_id id) override;
+  void set_request_timeout(time_point t, caf::abstract_actor* self, caf::message_id id) override;
 
   void set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
                          uint64_t id) override;
@@ -70,7 +70,9 @@ class coordinator final : public caf::scheduler::coordinator<caf::policy::work_s
 public:
   using super = caf::scheduler::coordinator<caf::policy::work_stealing>;
 
-  explicit coordinator(caf::actor_system& sys) : super(sys), clock_(super::clock()) {
+  explicit coordinator(caf::actor_system& sys)
+    : super(sys)
+    , clock_(super::clock()) {
   }
 
   static caf::actor_system::module* make(caf::actor_system& sys, caf::detail::type_list<>) {
