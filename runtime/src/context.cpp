@@ -6,7 +6,6 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/delegated.hpp>
-#include <caf/detail/sync_request_bouncer.hpp>
 #include <caf/sec.hpp>
 
 #include <troupe/behavior.hpp>
@@ -15,6 +14,10 @@
 
 #include "internal/node_state.hpp"
 #include "internal/tsan.hpp"
+
+#ifdef TROUPE_TSAN_ENABLED
+#include <caf/detail/sync_request_bouncer.hpp> // context::cleanup's drain
+#endif
 
 namespace troupe {
 
@@ -264,19 +267,17 @@ std::string spelled(const std::type_info& ti) {
 } // namespace
 
 result<void> context::check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg) {
-  if (!dest || dest->node() == home_system().node())
+  if (!dest || detail::same_node(dest->node(), home_system().node()))
     return {};
   auto* ti = first_unportable(home_system().types(), msg);
   if (ti == nullptr)
     return {};
   auto cpp = spelled(*ti);
+  auto call = "cfg.add_message_type<" + cpp + ">(\"" + cpp + "\")";
   return error{errc::type_not_registered,
                "message type '" + cpp +
-                   "' is not registered, so it cannot go to another "
-                   "node: call cfg.add_message_type<" +
-                   cpp + ">(\"" + cpp +
-                   "\") on the "
-                   "node_config of every node, and give it an inspect() overload"};
+                   "' is not registered, so it cannot go to another node: call " + call +
+                   " on the node_config of every node, and give it an inspect() overload"};
 }
 
 troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {

@@ -256,8 +256,7 @@ result<caf::actor> node::spawn_named(const std::string& type, caf::message args)
     auto i = state_->factories.find(type);
     if (i == state_->factories.end())
       return error{errc::no_such_actor_type, "no actor type '" + type +
-                                                 "' is registered: "
-                                                 "call node.add_actor_type(\"" +
+                                                 "' is registered: call node.add_actor_type(\"" +
                                                  type + "\", ...)"};
     factory = i->second;
   }

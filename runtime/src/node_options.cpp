@@ -23,8 +23,7 @@ std::string endpoint::to_string() const {
 result<endpoint> parse_endpoint(std::string_view text, std::string_view flag) {
   auto bad = [&](std::string_view why) {
     return error{errc::bad_option, std::string{flag} +
-                                       " must be HOST:PORT with a port in "
-                                       "0..65535 (got '" +
+                                       " must be HOST:PORT with a port in 0..65535 (got '" +
                                        std::string{text} + "': " + std::string{why} + ")"};
   };
   auto colon = text.rfind(':');
@@ -265,9 +264,9 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
         double s = 0;
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
         if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0))
-          return error{errc::bad_option, "--join-timeout must be a positive number of seconds "
-                                         "(got '" +
-                                             std::string{v} + "')"};
+          return error{errc::bad_option,
+                       "--join-timeout must be a positive number of seconds (got '" +
+                           std::string{v} + "')"};
         join_timeout_s = s;
       } else if (name == "config") {
         config_file = std::string{v};
@@ -341,9 +340,9 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
              n && threads == 0) {
     // scheduler.max-threads given as a CAF key (command line or --config file).
     if (*n == 0 || *n > 4096)
-      return error{errc::bad_option, "scheduler.max-threads must be a whole number from 1 to "
-                                     "4096 (got " +
-                                         std::to_string(*n) + ")"};
+      return error{errc::bad_option,
+                   "scheduler.max-threads must be a whole number from 1 to 4096 (got " +
+                       std::to_string(*n) + ")"};
     threads = *n;
   }
   if (threads == 0)

@@ -99,7 +99,7 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    remote_ = dest_->node() != self_->home_system().node();
+    remote_ = !same_node(dest_->node(), self_->home_system().node());
     send_request<R>(frame, dest_, timeout_, std::move(msg_));
   }
 

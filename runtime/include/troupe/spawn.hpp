@@ -127,16 +127,19 @@ caf::actor spawn(context& parent, const spawn_options& opts, F fn, Args... args)
   return detail::spawn_body(parent.home_system(), &parent, opts, fn, args...);
 }
 
+// clang-format 14 folds a requires-clause into the declaration's line.
+// clang-format off
 template <class F, class... Args>
-requires std::invocable<F&, context&, Args&...> caf::actor spawn(context& parent, F fn,
-                                                                 Args... args) {
+  requires std::invocable<F&, context&, Args&...>
+caf::actor spawn(context& parent, F fn, Args... args) {
   return spawn(parent, spawn_options{}, std::move(fn), std::move(args)...);
 }
 
 template <class F, class... Args>
-requires std::invocable<F&, context&, Args&...> caf::actor spawn(caf::actor_system& sys, F fn,
-                                                                 Args... args) {
+  requires std::invocable<F&, context&, Args&...>
+caf::actor spawn(caf::actor_system& sys, F fn, Args... args) {
   return spawn(sys, spawn_options{}, std::move(fn), std::move(args)...);
 }
+// clang-format on
 
 } // namespace troupe
