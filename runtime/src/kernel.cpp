@@ -3,18 +3,20 @@
 #include <algorithm>
 #include <thread>
 
-#include <caf/policy/work_stealing.hpp>
 #include <caf/ref_counted.hpp>
 #include <caf/resumable.hpp>
-#include <caf/scheduler/coordinator.hpp>
 
+#include "internal/scheduler.hpp"
 #include "internal/tsan.hpp"
 
 namespace troupe::detail {
 
 kernel_state::kernel_state(const char* name, std::size_t first, std::size_t last,
                            std::size_t chunks)
-  : name_(name), first_(first), last_(last), chunks_(std::max<std::size_t>(chunks, 1)) {
+  : name_(name)
+  , first_(first)
+  , last_(last)
+  , chunks_(std::max<std::size_t>(chunks, 1)) {
 }
 
 kernel_state::~kernel_state() = default;
@@ -66,13 +68,12 @@ void kernel_state::wait_finished() const noexcept {
 
 namespace {
 
-using coordinator_type = caf::scheduler::coordinator<caf::policy::work_stealing>;
-
 /// A helper job: runs chunks until none is left. The scheduler owns one reference and
 /// releases it when `resume` returns `done`.
 class kernel_job final : public caf::resumable, public caf::ref_counted {
 public:
-  explicit kernel_job(std::shared_ptr<kernel_state> state) : state_(std::move(state)) {
+  explicit kernel_job(std::shared_ptr<kernel_state> state)
+    : state_(std::move(state)) {
   }
 
   resume_result resume(caf::execution_unit* eu, size_t) override {
@@ -96,9 +97,8 @@ private:
 
 } // namespace
 
-void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state,
-                   std::size_t jobs) {
-  auto* ws = dynamic_cast<coordinator_type*>(&sys.scheduler());
+void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, std::size_t jobs) {
+  auto* ws = dynamic_cast<coordinator*>(&sys.scheduler());
   auto workers = ws != nullptr ? ws->num_workers() : std::size_t{1};
   jobs = std::max<std::size_t>(1, std::min(jobs, workers));
   for (std::size_t i = 0; i < jobs; ++i) {
@@ -112,7 +112,7 @@ void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state,
 }
 
 std::size_t worker_count(caf::actor_system& sys) noexcept {
-  if (auto* ws = dynamic_cast<coordinator_type*>(&sys.scheduler()))
+  if (auto* ws = dynamic_cast<coordinator*>(&sys.scheduler()))
     return ws->num_workers();
   return 1;
 }
@@ -125,7 +125,7 @@ std::size_t default_chunks(std::size_t n, std::size_t workers) noexcept {
 
 std::vector<std::thread::id> worker_thread_ids(caf::actor_system& sys) {
   std::vector<std::thread::id> ids;
-  if (auto* ws = dynamic_cast<coordinator_type*>(&sys.scheduler()))
+  if (auto* ws = dynamic_cast<coordinator*>(&sys.scheduler()))
     for (std::size_t i = 0; i < ws->num_workers(); ++i)
       ids.push_back(ws->worker_by_id(i)->get_thread().get_id());
   return ids;

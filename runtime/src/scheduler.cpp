@@ -2,6 +2,8 @@
 
 #include <typeinfo>
 
+#include <caf/logger.hpp>
+
 #include <troupe/context.hpp>
 
 namespace troupe::detail {
@@ -50,3 +52,35 @@ void filtered_clock::cancel_timeouts(caf::abstract_actor* self) {
 }
 
 } // namespace troupe::detail
+
+template <>
+void caf::scheduler::worker<troupe::detail::stealing>::run() {
+  CAF_SET_LOGGER_SYS(&system());
+  for (;;) {
+    auto* job = policy_.dequeue(this);
+#if CAF_LOG_LEVEL >= CAF_LOG_LEVEL_ERROR
+    CAF_PUSH_AID_FROM_PTR(dynamic_cast<abstract_actor*>(job));
+#endif
+    policy_.before_resume(this, job);
+    auto res = job->resume(this, max_throughput_);
+    policy_.after_resume(this, job);
+    switch (res) {
+      case resumable::resume_later:
+        // The job keeps its reference and goes to the end of this worker's queue.
+        policy_.resume_job_later(this, job);
+        break;
+      case resumable::done:
+        policy_.after_completion(this, job);
+        intrusive_ptr_release(job);
+        break;
+      case resumable::awaiting_message:
+        // Whoever sends it a message schedules it again.
+        intrusive_ptr_release(job);
+        break;
+      case resumable::shutdown_execution_unit:
+        policy_.after_completion(this, job);
+        policy_.before_shutdown(this);
+        return;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 /// @file
-/// troupe's scheduler module: CAF's work-stealing coordinator with a clock that spares actors
-/// without timeouts a round trip through the clock thread when they end (never installed).
+/// troupe's scheduler module: CAF's work-stealing coordinator with a leaner worker loop (below)
+/// and a clock that spares actors without timeouts a round trip through the clock thread when
+/// they end (never installed).
 ///
 /// CAF 0.17 cancels the timeouts of every actor that ends (local_actor::cleanup calls
 /// `clock().cancel_timeouts(this)`), and its thread-safe clock turns each call into an event
@@ -15,8 +16,14 @@
 #include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/policy/work_stealing.hpp>
 #include <caf/scheduler/coordinator.hpp>
+#include <caf/scheduler/worker.hpp>
 
 namespace troupe::detail {
+
+/// CAF's work-stealing policy under troupe's own name, so that troupe's workers get their own
+/// scheduling loop (caf::scheduler::worker<stealing>::run, below) and everything else stays
+/// CAF's.
+struct stealing : caf::policy::work_stealing {};
 
 /// Forwards to CAF's clock; notes which troupe actors set timeouts, and skips cancelling the
 /// timeouts of those that set none. (Derived from CAF's clock only because the coordinator's
@@ -64,11 +71,11 @@ private:
   caf::detail::thread_safe_actor_clock& inner_;
 };
 
-/// CAF's work-stealing coordinator, whose actors see the filtered clock. Loaded by
-/// node::start unless `scheduler.policy` asks for another policy.
-class coordinator final : public caf::scheduler::coordinator<caf::policy::work_stealing> {
+/// CAF's work-stealing coordinator with troupe's worker loop, whose actors see the filtered clock.
+/// Loaded by node::start unless `scheduler.policy` asks for another policy.
+class coordinator final : public caf::scheduler::coordinator<stealing> {
 public:
-  using super = caf::scheduler::coordinator<caf::policy::work_stealing>;
+  using super = caf::scheduler::coordinator<stealing>;
 
   explicit coordinator(caf::actor_system& sys)
     : super(sys)
@@ -89,3 +96,13 @@ private:
 };
 
 } // namespace troupe::detail
+
+/// The loop of a troupe worker: CAF's (caf/scheduler/worker.hpp) without what it does per job
+/// for a logger that Debian's CAF compiles out. CAF's loop tags the thread with the actor id of
+/// every job it resumes, through a dynamic_cast from resumable to abstract_actor (a cross-cast
+/// that compares type names with strcmp) and two calls into the logger: about a quarter of
+/// ping-pong's samples (perf). Without them ping-pong went from 2.5 to 3.7 M msgs/s on this
+/// loop alone (docs/PERFORMANCE.md). With CAF_LOG_LEVEL QUIET nothing reads the tag; a CAF
+/// built with logging keeps it.
+template <>
+void caf::scheduler::worker<troupe::detail::stealing>::run();
