@@ -140,6 +140,8 @@ result<node> node::start(node_config& cfg) {
   cfg.state = st.get();
   st->sys = std::make_unique<caf::actor_system>(cfg);
   node result_node{std::move(st)};
+  if (auto pinned = detail::pin_workers(result_node.system(), cfg.pin_workers); !pinned)
+    return pinned.error();
   auto& state = *result_node.state_;
   state.spawner = spawn(*state.sys, spawn_options{.name = "troupe.spawner", .type = "spawner"},
                         spawner, &state);

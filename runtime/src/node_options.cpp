@@ -64,6 +64,9 @@ constexpr troupe_flag troupe_flags[] = {
     {"config", "FILE", "read options from FILE (CAF's INI format)"},
     {"introspection", "BOOL", "record per-actor data for snapshots (default true)"},
     {"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)"},
+    {"pin-workers", "BOOL|auto",
+     "pin worker i to the i-th CPU this process may use; auto: only when there is one worker "
+     "per such CPU (default false)"},
 };
 
 bool is_troupe_flag(std::string_view name) {
@@ -270,6 +273,15 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
         join_timeout_s = s;
       } else if (name == "config") {
         config_file = std::string{v};
+      } else if (name == "pin-workers") {
+        if (v == "auto") {
+          pin_workers.reset();
+        } else if (auto b = parse_bool(name, v)) {
+          pin_workers = *b;
+        } else {
+          return error{errc::bad_option,
+                       "--pin-workers must be true, false or auto (got '" + std::string{v} + "')"};
+        }
       } else {
         auto b = parse_bool(name, v);
         if (!b)

@@ -1,6 +1,12 @@
 #include "internal/scheduler.hpp"
 
+#include <cstring>
+#include <string>
 #include <typeinfo>
+#include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <caf/logger.hpp>
 
@@ -49,6 +55,59 @@ void filtered_clock::cancel_timeouts(caf::abstract_actor* self) {
   if (clock_access::without_timeouts(self))
     return;
   inner_.cancel_timeouts(self);
+}
+
+namespace {
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set))
+        cpus.push_back(c);
+  return cpus;
+}
+
+// Restricts `t` to `cpus`; returns pthread's error number (0 on success).
+int restrict_thread(std::thread& t, const std::vector<int>& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (auto c : cpus)
+    CPU_SET(c, &set);
+  return pthread_setaffinity_np(t.native_handle(), sizeof set, &set);
+}
+
+} // namespace
+
+result<void> pin_workers(caf::actor_system& sys, std::optional<bool> wanted) {
+  if (wanted == false)
+    return {};
+  auto* ws = dynamic_cast<coordinator*>(&sys.scheduler());
+  if (ws == nullptr) {
+    if (wanted == true)
+      return error{errc::bad_option, "--pin-workers true needs troupe's work-stealing scheduler "
+                                     "(scheduler.policy stealing, the default)"};
+    return {};
+  }
+  auto cpus = allowed_cpus();
+  auto workers = ws->num_workers();
+  if (cpus.empty() || (!wanted && cpus.size() != workers))
+    return {}; // auto: pin only a node that has one worker per CPU it may use
+  for (std::size_t i = 0; i < workers; ++i) {
+    auto cpu = cpus[i % cpus.size()];
+    if (auto rc = restrict_thread(ws->worker_by_id(i)->get_thread(), {cpu}); rc != 0) {
+      for (std::size_t k = 0; k < i; ++k) // leave no worker pinned and the others free
+        restrict_thread(ws->worker_by_id(k)->get_thread(), cpus);
+      if (!wanted)
+        return {};
+      return error{errc::bad_option, "--pin-workers: cannot pin worker " + std::to_string(i) +
+                                         " to CPU " + std::to_string(cpu) + " (" +
+                                         std::strerror(rc) + "); use --pin-workers false"};
+    }
+  }
+  return {};
 }
 
 } // namespace troupe::detail

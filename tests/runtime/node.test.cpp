@@ -42,7 +42,7 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
         co_await troupe::sleep(self, 10h);
       });
       troupe::spawn(*n, [waiter](troupe::context& self) -> troupe::task<> {
-        co_await troupe::request<int>(self, waiter, troupe::infinite, 1);
+        (void)co_await troupe::request<int>(self, waiter, troupe::infinite, 1);
       });
       auto port = n->system().middleman().publish(waiter, 0, "127.0.0.1");
       REQUIRE(port);

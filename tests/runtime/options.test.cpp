@@ -83,8 +83,8 @@ TEST_CASE("parse_endpoint accepts HOST:PORT with ports 0 to 65535", "[runtime][o
 
 TEST_CASE("parse_endpoint rejects a malformed HOST:PORT, naming the flag and the input",
           "[runtime][options]") {
-  for (auto text : {"nohost", ":80", "host:", "host:99999", "host:-1", "host:8o", "host:65536",
-                    ""}) {
+  for (auto text :
+       {"nohost", ":80", "host:", "host:99999", "host:-1", "host:8o", "host:65536", ""}) {
     CAPTURE(text);
     auto ep = troupe::parse_endpoint(text, "--listen");
     REQUIRE_FALSE(ep);
@@ -99,10 +99,10 @@ TEST_CASE("parse_args takes troupe's options as --key value and --key=value",
   troupe::node_config spaced{"prog"};
   REQUIRE(parse(spaced, {"--threads", "3", "--listen", "127.0.0.1:0", "--join", "h:7",
                          "--join-timeout", "2.5", "--introspection", "false", "--latency-mode",
-                         "true"}));
+                         "true", "--pin-workers", "true"}));
   troupe::node_config joined{"prog"};
-  REQUIRE(parse(joined, {"--threads=3", "--listen=127.0.0.1:0", "--join=h:7",
-                         "--join-timeout=2.5", "--introspection=false", "--latency-mode=true"}));
+  REQUIRE(parse(joined, {"--threads=3", "--listen=127.0.0.1:0", "--join=h:7", "--join-timeout=2.5",
+                         "--introspection=false", "--latency-mode=true", "--pin-workers=true"}));
   for (auto* cfg : {&spaced, &joined}) {
     CHECK(cfg->threads == 3);
     CHECK(max_threads(*cfg) == 3);
@@ -113,7 +113,11 @@ TEST_CASE("parse_args takes troupe's options as --key value and --key=value",
     CHECK(cfg->join_timeout_s == 2.5);
     CHECK_FALSE(cfg->introspection);
     CHECK(cfg->latency_mode);
+    CHECK(cfg->pin_workers == true);
   }
+  troupe::node_config automatic{"prog"};
+  REQUIRE(parse(automatic, {"--pin-workers", "auto"}));
+  CHECK_FALSE(automatic.pin_workers.has_value());
 }
 
 TEST_CASE("parse_args leaves defaults when no option is given", "[runtime][options]") {
@@ -126,6 +130,7 @@ TEST_CASE("parse_args leaves defaults when no option is given", "[runtime][optio
   CHECK(cfg.join_timeout_s == 10.0);
   CHECK(cfg.introspection);
   CHECK_FALSE(cfg.latency_mode);
+  CHECK(cfg.pin_workers == false);
 }
 
 TEST_CASE("parse_args stores program options given either way", "[runtime][options]") {
@@ -152,14 +157,13 @@ TEST_CASE("parse_args takes boolean program options bare, as =BOOL and as BOOL",
     bool initial;
     bool expected;
   };
-  for (auto& [args, initial, expected] :
-       std::vector<row>{{{"--verbose"}, false, true},
-                        {{"--verbose=true"}, false, true},
-                        {{"--verbose=false"}, true, false},
-                        {{"--verbose", "false"}, true, false},
-                        {{"--verbose", "yes"}, false, true},
-                        {{"--verbose=0"}, true, false},
-                        {{}, true, true}}) {
+  for (auto& [args, initial, expected] : std::vector<row>{{{"--verbose"}, false, true},
+                                                          {{"--verbose=true"}, false, true},
+                                                          {{"--verbose=false"}, true, false},
+                                                          {{"--verbose", "false"}, true, false},
+                                                          {{"--verbose", "yes"}, false, true},
+                                                          {{"--verbose=0"}, true, false},
+                                                          {{}, true, true}}) {
     CAPTURE(std::vector<std::string>(args.begin(), args.end()), initial);
     troupe::node_config cfg{"prog"};
     bool verbose = initial;
@@ -191,15 +195,14 @@ TEST_CASE("parse_args rejects a boolean program option with a non-boolean value"
   CHECK_THAT(r.error().message(), Catch::Contains("--verbose") && Catch::Contains("maybe"));
 }
 
-TEST_CASE("parse_args passes CAF's keys through to the actor system config",
-          "[runtime][options]") {
+TEST_CASE("parse_args passes CAF's keys through to the actor system config", "[runtime][options]") {
   troupe::node_config cfg{"prog"};
-  REQUIRE(parse(cfg, {"--middleman.heartbeat-interval=500ms",
-                      "--middleman.connection-timeout", "2s", "--scheduler.max-threads=3"}));
-  CHECK(caf::get_or(cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
-        == std::chrono::milliseconds{500});
-  CHECK(caf::get_or(cfg.content, "middleman.connection-timeout", caf::timespan{0})
-        == std::chrono::seconds{2});
+  REQUIRE(parse(cfg, {"--middleman.heartbeat-interval=500ms", "--middleman.connection-timeout",
+                      "2s", "--scheduler.max-threads=3"}));
+  CHECK(caf::get_or(cfg.content, "middleman.heartbeat-interval", caf::timespan{0}) ==
+        std::chrono::milliseconds{500});
+  CHECK(caf::get_or(cfg.content, "middleman.connection-timeout", caf::timespan{0}) ==
+        std::chrono::seconds{2});
   // scheduler.max-threads is --threads by another name.
   CHECK(cfg.threads == 3);
   CHECK(max_threads(cfg) == 3);
@@ -226,8 +229,8 @@ TEST_CASE("parse_args reads program options and CAF keys from a --config file",
   CHECK(rounds == 7);
   CHECK(who == "file");
   CHECK(cfg.threads == 3);
-  CHECK(caf::get_or(cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
-        == std::chrono::milliseconds{250});
+  CHECK(caf::get_or(cfg.content, "middleman.heartbeat-interval", caf::timespan{0}) ==
+        std::chrono::milliseconds{250});
 }
 
 TEST_CASE("parse_args lets the command line win over the --config file", "[runtime][options]") {
@@ -249,8 +252,8 @@ TEST_CASE("parse_args rejects a --config value of the wrong type, naming file an
   // CAF's own reader would drop these values silently and run with the defaults.
   temp_file program_key{"[global]\ncount=\"many\"\n"};
   auto text = bad_option({"--config", program_key.path()});
-  CHECK_THAT(text, Catch::Contains(program_key.path()) && Catch::Contains("count")
-                     && Catch::Contains("many"));
+  CHECK_THAT(text, Catch::Contains(program_key.path()) && Catch::Contains("count") &&
+                       Catch::Contains("many"));
   temp_file caf_key{"[middleman]\nheartbeat-interval=true\n"};
   CHECK_THAT(bad_option({"--config", caf_key.path()}),
              Catch::Contains(caf_key.path()) && Catch::Contains("middleman.heartbeat-interval"));
@@ -293,27 +296,28 @@ TEST_CASE("parse_args rejects --threads outside 1 to 4096", "[runtime][options]"
 }
 
 TEST_CASE("parse_args rejects a bad HOST:PORT for --listen and --join", "[runtime][options]") {
-  CHECK_THAT(bad_option({"--listen", "nohost"}), Catch::StartsWith("--listen must be HOST:PORT")
-                                                    && Catch::Contains("nohost"));
+  CHECK_THAT(bad_option({"--listen", "nohost"}),
+             Catch::StartsWith("--listen must be HOST:PORT") && Catch::Contains("nohost"));
   CHECK_THAT(bad_option({"--listen=1.2.3.4:99999"}),
              Catch::StartsWith("--listen must be HOST:PORT") && Catch::Contains("99999"));
   CHECK_THAT(bad_option({"--join", ":4242"}), Catch::StartsWith("--join must be HOST:PORT"));
 }
 
-TEST_CASE("parse_args rejects a non-positive or non-numeric --join-timeout",
-          "[runtime][options]") {
+TEST_CASE("parse_args rejects a non-positive or non-numeric --join-timeout", "[runtime][options]") {
   for (auto v : {"0", "-2", "soon"}) {
     CAPTURE(v);
     CHECK_THAT(bad_option({"--join-timeout", v}), Catch::StartsWith("--join-timeout must be"));
   }
 }
 
-TEST_CASE("parse_args rejects a non-boolean --introspection or --latency-mode",
+TEST_CASE("parse_args rejects a bad --introspection, --latency-mode or --pin-workers",
           "[runtime][options]") {
   CHECK_THAT(bad_option({"--introspection", "sometimes"}),
              Catch::StartsWith("--introspection must be true or false"));
   CHECK_THAT(bad_option({"--latency-mode=2"}),
              Catch::StartsWith("--latency-mode must be true or false"));
+  CHECK(bad_option({"--pin-workers", "maybe"}) ==
+        "--pin-workers must be true, false or auto (got 'maybe')");
 }
 
 TEST_CASE("parse_args rejects an option missing its value, naming it", "[runtime][options]") {
@@ -340,10 +344,10 @@ TEST_CASE("parse_args answers --help with the help text listing every option",
     auto& text = r.error().message();
     CHECK_THAT(text, Catch::StartsWith("usage: prog [options]\nDoes things.\n"));
     for (auto opt : {"--threads", "--listen", "--join", "--join-timeout", "--config",
-                     "--introspection", "--latency-mode", "--help"})
+                     "--pin-workers", "--introspection", "--latency-mode", "--help"})
       CHECK_THAT(text, Catch::Contains(std::string{"\n  "} + opt + " "));
-    CHECK_THAT(text, Catch::Contains("--rounds INT64") && Catch::Contains("round trips to play")
-                       && Catch::Contains("(default: 10000)"));
+    CHECK_THAT(text, Catch::Contains("--rounds INT64") && Catch::Contains("round trips to play") &&
+                         Catch::Contains("(default: 10000)"));
     // CAF's own switches are troupe's business; they would only confuse here.
     CHECK_THAT(text, !Catch::Contains("--config-file") && !Catch::Contains("STDERR"));
   }
@@ -354,6 +358,6 @@ TEST_CASE("parse_args answers --long-help with CAF's options too", "[runtime][op
   auto r = parse(cfg, {"--long-help"});
   REQUIRE_FALSE(r);
   CHECK(r.error() == troupe::errc::help_requested);
-  CHECK_THAT(r.error().message(), Catch::Contains("--middleman.heartbeat-interval")
-                                    && Catch::Contains("--scheduler.max-threads"));
+  CHECK_THAT(r.error().message(), Catch::Contains("--middleman.heartbeat-interval") &&
+                                      Catch::Contains("--scheduler.max-threads"));
 }

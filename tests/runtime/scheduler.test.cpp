@@ -1,5 +1,14 @@
+#include <atomic>
+#include <chrono>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sched.h>
 
 #include <caf/policy/work_sharing.hpp>
 #include <caf/scheduler/coordinator.hpp>
@@ -25,7 +34,125 @@ std::shared_ptr<int> on_destroyed(std::shared_ptr<std::promise<bool>> p) {
           }};
 }
 
+using cpu_list = std::vector<int>;
+
+// The CPUs the calling thread may run on (empty if that cannot be read). Called on workers too,
+// where Catch's macros must not be used.
+cpu_list my_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return {};
+  cpu_list out;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set))
+      out.push_back(c);
+  return out;
+}
+
+// Each worker's CPUs, in worker order: a kernel of one chunk per worker whose chunks wait for
+// each other (bounded), so that every worker runs exactly one of them.
+std::vector<cpu_list> worker_cpus(troupe::node& n) {
+  auto workers = n.worker_threads();
+  auto seen = std::make_shared<std::map<std::thread::id, cpu_list>>();
+  auto mtx = std::make_shared<std::mutex>();
+  auto arrived = std::make_shared<std::atomic<std::size_t>>(0);
+  outcome<bool> done;
+  auto count = workers.size();
+  troupe::spawn(n, [=, p = done.promise](troupe::context& self) -> troupe::task<> {
+    auto all_met = std::make_shared<std::atomic<bool>>(true);
+    // Named, not written inside the co_await: g++ 12 destroys a temporary closure with
+    // non-trivial captures there twice.
+    auto chunk = [=](std::size_t) {
+      {
+        std::lock_guard<std::mutex> guard{*mtx};
+        (*seen)[std::this_thread::get_id()] = my_cpus();
+      }
+      arrived->fetch_add(1);
+      auto until = std::chrono::steady_clock::now() + 10s;
+      while (arrived->load() < count)
+        if (std::chrono::steady_clock::now() > until) {
+          all_met->store(false);
+          return;
+        }
+    };
+    co_await troupe::parallel_for(self, 0, count, chunk, {.name = "affinity", .chunks = count});
+    p->set_value(all_met->load());
+  });
+  REQUIRE(done.get("the affinity kernel"));
+  INFO("every worker must run one chunk of the affinity kernel within 10 s");
+  REQUIRE(seen->size() == workers.size());
+  std::vector<cpu_list> out;
+  for (auto id : workers)
+    out.push_back(seen->at(id));
+  return out;
+}
+
+troupe::node start_with(troupe::node_config& cfg, std::vector<const char*> flags) {
+  flags.insert(flags.begin(), "test");
+  auto parsed = cfg.parse_args(static_cast<int>(flags.size()), flags.data());
+  if (!parsed)
+    FAIL(parsed.error().message());
+  auto n = troupe::node::start(cfg);
+  if (!n)
+    FAIL("node did not start: " << n.error().message());
+  return std::move(*n);
+}
+
 } // namespace
+
+TEST_CASE("pin-workers true pins worker i to the i-th CPU the process may use",
+          "[runtime][scheduler]") {
+  auto cpus = my_cpus();
+  REQUIRE_FALSE(cpus.empty());
+  auto threads = std::to_string(cpus.size() + 1); // one more: the last wraps to the first CPU
+  troupe::node_config cfg{"test"};
+  auto n = start_with(cfg, {"--threads", threads.c_str(), "--pin-workers", "true"});
+  auto got = worker_cpus(n);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    CAPTURE(i);
+    CHECK(got[i] == cpu_list{cpus[i % cpus.size()]});
+  }
+}
+
+TEST_CASE("workers are not pinned by default, and pin-workers auto pins one worker per CPU",
+          "[runtime][scheduler]") {
+  auto cpus = my_cpus();
+  REQUIRE_FALSE(cpus.empty());
+  SECTION("default") {
+    troupe::node_config cfg{"test"};
+    auto n = start_with(cfg, {"--threads", "2"});
+    for (auto& w : worker_cpus(n))
+      CHECK(w == cpus);
+  }
+  SECTION("auto, one worker per CPU") {
+    troupe::node_config cfg{"test"};
+    auto threads = std::to_string(cpus.size());
+    auto n = start_with(cfg, {"--threads", threads.c_str(), "--pin-workers=auto"});
+    auto got = worker_cpus(n);
+    for (std::size_t i = 0; i < got.size(); ++i)
+      CHECK(got[i] == cpu_list{cpus[i]});
+  }
+  SECTION("auto, more workers than CPUs") {
+    troupe::node_config cfg{"test"};
+    auto threads = std::to_string(cpus.size() + 1);
+    auto n = start_with(cfg, {"--threads", threads.c_str(), "--pin-workers", "auto"});
+    for (auto& w : worker_cpus(n))
+      CHECK(w == cpus);
+  }
+}
+
+TEST_CASE("pin-workers true under work sharing is an error naming the flag",
+          "[runtime][scheduler]") {
+  troupe::node_config cfg{"test"};
+  std::vector<const char*> flags{"test", "--pin-workers", "true"};
+  REQUIRE(cfg.parse_args(static_cast<int>(flags.size()), flags.data()));
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  auto n = troupe::node::start(cfg);
+  REQUIRE_FALSE(n);
+  CHECK_THAT(n.error().message(), Catch::StartsWith("--pin-workers true needs troupe's "
+                                                    "work-stealing scheduler"));
+}
 
 TEST_CASE("an actor that ends with a pending request timeout has it cancelled",
           "[runtime][scheduler]") {

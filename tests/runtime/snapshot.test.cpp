@@ -56,7 +56,7 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
                                 }};
                               });
   troupe::spawn(n, {.name = "asker"}, [silent](troupe::context& self) -> troupe::task<> {
-    co_await troupe::request<int>(self, silent, 1h, 1);
+    (void)co_await troupe::request<int>(self, silent, 1h, 1);
   });
   auto ponger = troupe::spawn(n, {.name = "ponger"}, [](troupe::context&) -> troupe::behavior {
     return {[](int x) { return x; }};

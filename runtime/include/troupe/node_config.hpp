@@ -46,7 +46,10 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// (workers, default one per core), `--listen HOST:PORT` (port 0 picks a free one),
 /// `--join HOST:PORT`, `--join-timeout SECONDS` (default 10), `--config FILE` (CAF's INI
 /// format), `--introspection BOOL` (default true), `--latency-mode BOOL` (idle workers spin
-/// instead of sleeping: lower latency, busy cores). Any CAF key works too, e.g.
+/// instead of sleeping: lower latency, busy cores), `--pin-workers BOOL|auto` (worker i runs
+/// only on the i-th CPU the process may use; auto pins when there is one worker per such CPU;
+/// default false).
+/// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
 /// ```cpp
@@ -106,6 +109,10 @@ public:
   std::string config_file;
   bool introspection = true;
   bool latency_mode = false;
+  /// Pin worker i to the i-th CPU in the process's affinity mask; unset (auto) pins when the
+  /// worker count equals the number of CPUs in that mask. Off by default: pinned nodes sharing
+  /// a host stack their workers on the same CPUs (docs/PERFORMANCE.md).
+  std::optional<bool> pin_workers = false;
   /// Actor types registered with `add_actor_type`, copied into each node at its start.
   std::map<std::string, actor_factory> actor_types;
 

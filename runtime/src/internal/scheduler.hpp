@@ -13,10 +13,14 @@
 /// drops the cancellation for a troupe actor that never set a timeout.
 #pragma once
 
+#include <optional>
+
 #include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/policy/work_stealing.hpp>
 #include <caf/scheduler/coordinator.hpp>
 #include <caf/scheduler/worker.hpp>
+
+#include <troupe/result.hpp>
 
 namespace troupe::detail {
 
@@ -94,6 +98,14 @@ protected:
 private:
   filtered_clock clock_;
 };
+
+/// Applies `--pin-workers` to the node's workers: `true` pins worker i to the i-th CPU of the
+/// process's affinity mask (wrapping around when there are more workers), unset (auto) does so
+/// only when there is one worker per CPU of that mask, `false` leaves the placement to the OS.
+/// Pinning keeps a worker woken by another from being put on its waker's busy CPU by Linux's
+/// wake-affine placement (docs/PERFORMANCE.md). Explicit pinning that cannot be done (work
+/// sharing, a refused affinity call) is an error naming the flag; auto mode then pins nothing.
+result<void> pin_workers(caf::actor_system& sys, std::optional<bool> wanted);
 
 } // namespace troupe::detail
 
