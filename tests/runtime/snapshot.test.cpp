@@ -19,8 +19,8 @@ troupe::snapshot wait_for_snapshot(troupe::node& n, const char* what,
     if (std::chrono::steady_clock::now() > deadline) {
       std::string dump;
       for (auto& a : s.actors) {
-        dump += a.name + " " + troupe::to_string(a.current) + " mailbox "
-                + std::to_string(a.mailbox_depth) + " awaits";
+        dump += a.name + " " + troupe::to_string(a.current) + " mailbox " +
+                std::to_string(a.mailbox_depth) + " awaits";
         for (auto& w : a.awaits)
           dump += std::string{" "} + troupe::to_string(w.what);
         dump += "\n";
@@ -33,8 +33,8 @@ troupe::snapshot wait_for_snapshot(troupe::node& n, const char* what,
 
 bool suspended_on(const troupe::snapshot& s, const char* name, troupe::await_info::kind k) {
   auto* a = s.find(name);
-  return a != nullptr && a->current == troupe::actor_info::state::suspended
-         && a->awaits.size() == 1 && a->awaits[0].what == k;
+  return a != nullptr && a->current == troupe::actor_info::state::suspended &&
+         a->awaits.size() == 1 && a->awaits[0].what == k;
 }
 
 } // namespace
@@ -43,18 +43,15 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
           "[runtime][snapshot]") {
   auto n = start_node(4);
   auto t0 = std::chrono::system_clock::now();
-  troupe::spawn(n, {.name = "sleeper"}, [](troupe::context& self) -> troupe::task<> {
-    co_await troupe::sleep(self, 1h);
-  });
+  troupe::spawn(n, {.name = "sleeper"},
+                [](troupe::context& self) -> troupe::task<> { co_await troupe::sleep(self, 1h); });
   auto waiter = troupe::spawn(n, {.name = "waiter"}, [](troupe::context& self) -> troupe::task<> {
     co_await troupe::receive<int>(self);
   });
-  auto silent = troupe::spawn(n, {.name = "silent", .type = "black-hole"},
-                              [](troupe::context& self) -> troupe::behavior {
-                                return {[&self](int) -> caf::result<int> {
-                                  return self.make_response_promise<int>();
-                                }};
-                              });
+  auto silent = troupe::spawn(
+      n, {.name = "silent", .type = "black-hole"}, [](troupe::context& self) -> troupe::behavior {
+        return {[&self](int) -> caf::result<int> { return self.make_response_promise<int>(); }};
+      });
   troupe::spawn(n, {.name = "asker"}, [silent](troupe::context& self) -> troupe::task<> {
     (void)co_await troupe::request<int>(self, silent, 1h, 1);
   });
@@ -78,9 +75,9 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
   auto s = wait_for_snapshot(n, "sleeper, waiter, asker suspended", [](const auto& s) {
     using k = troupe::await_info::kind;
     auto* w = s.find("waiter");
-    return suspended_on(s, "sleeper", k::timer) && suspended_on(s, "waiter", k::receive)
-           && suspended_on(s, "asker", k::reply) && w->mailbox_depth == 3
-           && s.find("child") != nullptr;
+    return suspended_on(s, "sleeper", k::timer) && suspended_on(s, "waiter", k::receive) &&
+           suspended_on(s, "asker", k::reply) && w->mailbox_depth == 3 &&
+           s.find("child") != nullptr;
   });
   auto* sleeper = s.find("sleeper");
   CHECK(sleeper->type == "coroutine");
@@ -108,35 +105,33 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
   // A kernel with one quick chunk and two chunks held until released.
   auto release = std::make_shared<std::atomic<bool>>(false);
   outcome<bool> crunched;
-  troupe::spawn(n, {.name = "cruncher"}, [release, pc = crunched.promise](
-                                             troupe::context& self) -> troupe::task<> {
-    co_await troupe::parallel_for(
-      self, 0, 3,
-      [release](std::size_t i) {
-        while (i > 0 && !release->load())
-          std::this_thread::yield();
-      },
-      {.name = "stencil", .chunks = 3});
-    pc->set_value(true);
-  });
+  troupe::spawn(n, {.name = "cruncher"},
+                [release, pc = crunched.promise](troupe::context& self) -> troupe::task<> {
+                  auto hold = [release](std::size_t i) {
+                    while (i > 0 && !release->load())
+                      std::this_thread::yield();
+                  };
+                  co_await troupe::parallel_for(self, 0, 3, hold, {.name = "stencil", .chunks = 3});
+                  pc->set_value(true);
+                });
   auto k = wait_for_snapshot(n, "cruncher's kernel with one chunk done", [](const auto& s) {
-    return suspended_on(s, "cruncher", troupe::await_info::kind::kernel)
-           && s.find("cruncher")->awaits[0].chunks_done == 1;
+    return suspended_on(s, "cruncher", troupe::await_info::kind::kernel) &&
+           s.find("cruncher")->awaits[0].chunks_done == 1;
   });
   auto& kernel = k.find("cruncher")->awaits[0];
   CHECK(kernel.kernel == "stencil");
   CHECK(kernel.chunks_total == 3);
   release->store(true);
   CHECK(crunched.get("the kernel to finish"));
-  wait_for_snapshot(n, "cruncher gone", [](const auto& s) { return s.find("cruncher") == nullptr; });
+  wait_for_snapshot(n, "cruncher gone",
+                    [](const auto& s) { return s.find("cruncher") == nullptr; });
 }
 
 TEST_CASE("snapshot without introspection still lists actors, without awaits",
           "[runtime][snapshot]") {
   auto n = start_node(2, false);
-  troupe::spawn(n, {.name = "sleeper"}, [](troupe::context& self) -> troupe::task<> {
-    co_await troupe::sleep(self, 1h);
-  });
+  troupe::spawn(n, {.name = "sleeper"},
+                [](troupe::context& self) -> troupe::task<> { co_await troupe::sleep(self, 1h); });
   auto s = wait_for_snapshot(n, "the sleeper", [](const auto& s) { return s.find("sleeper"); });
   CHECK(s.find("sleeper")->awaits.empty());
 }

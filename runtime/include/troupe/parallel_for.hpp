@@ -14,6 +14,7 @@
 #include <caf/mailbox_element.hpp>
 
 #include <troupe/context.hpp>
+#include <troupe/detail/await_argument.hpp>
 #include <troupe/detail/kernel.hpp>
 
 namespace troupe {
@@ -46,16 +47,16 @@ class actor_kernel final : public kernel_state {
 public:
   actor_kernel(const char* name, std::size_t first, std::size_t last, std::size_t chunks, F f,
                caf::strong_actor_ptr owner, std::uint64_t token)
-    : kernel_state(name, first, last, chunks),
-      f_(std::move(f)),
-      owner_(std::move(owner)),
-      token_(token) {
+    : kernel_state(name, first, last, chunks)
+    , f_(std::move(f))
+    , owner_(std::move(owner))
+    , token_(token) {
   }
 
   void on_complete(caf::execution_unit* eu) noexcept override {
     // Enqueueing with the finishing worker as context keeps the owner on this (warm) worker.
-    owner_->enqueue(nullptr, caf::make_message_id(),
-                    caf::make_message(resume_atom::value, token_), eu);
+    owner_->enqueue(nullptr, caf::make_message_id(), caf::make_message(resume_atom::value, token_),
+                    eu);
   }
 
 protected:
@@ -74,9 +75,12 @@ private:
 template <class F>
 class parallel_for_awaiter {
 public:
-  parallel_for_awaiter(context& self, std::size_t first, std::size_t last, F f,
-                       kernel_options opts)
-    : self_(&self), first_(first), last_(last), f_(std::move(f)), opts_(opts) {
+  parallel_for_awaiter(context& self, std::size_t first, std::size_t last, F f, kernel_options opts)
+    : self_(&self)
+    , first_(first)
+    , last_(last)
+    , f_(std::move(f))
+    , opts_(opts) {
   }
 
   parallel_for_awaiter(parallel_for_awaiter&&) noexcept = default;
@@ -125,9 +129,9 @@ private:
 template <class F>
 class blocking_kernel final : public kernel_state {
 public:
-  blocking_kernel(const char* name, std::size_t first, std::size_t last, std::size_t chunks,
-                  F& f)
-    : kernel_state(name, first, last, chunks), f_(&f) {
+  blocking_kernel(const char* name, std::size_t first, std::size_t last, std::size_t chunks, F& f)
+    : kernel_state(name, first, last, chunks)
+    , f_(&f) {
   }
 
   void on_complete(caf::execution_unit*) noexcept override {
@@ -167,7 +171,7 @@ void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F
   auto chunks = opts.chunks != 0 ? std::min(opts.chunks, last - first)
                                  : detail::default_chunks(last - first, workers);
   auto state = std::make_shared<detail::blocking_kernel<std::remove_reference_t<F>>>(
-    opts.name, first, last, chunks, f);
+      opts.name, first, last, chunks, f);
   if (chunks > 1)
     detail::launch_kernel(sys, state, std::min(workers, chunks - 1));
   state->run_chunks(nullptr);
@@ -187,9 +191,14 @@ void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F
 /// }
 /// ```
 template <class F>
-detail::parallel_for_awaiter<std::decay_t<F>> parallel_for(context& self, std::size_t first,
-                                                           std::size_t last, F&& f,
-                                                           kernel_options opts = {}) {
+detail::parallel_for_awaiter<std::decay_t<F>>
+parallel_for(context& self, std::size_t first, std::size_t last, F&& f, kernel_options opts = {}) {
+  static_assert(
+      detail::safe_callable_argument<F&&>,
+      "g++ 12 frees the captures of a lambda written inside `co_await "
+      "troupe::parallel_for(...)` twice (a compiler bug, troupe/detail/await_argument.hpp): "
+      "name it first and pass it by name: `auto body = [=](std::size_t i) {...}; co_await "
+      "troupe::parallel_for(self, first, last, body);`, or capture only by reference");
   return {self, first, last, std::forward<F>(f), opts};
 }
 

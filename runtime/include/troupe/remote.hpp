@@ -12,6 +12,7 @@
 #include <caf/sec.hpp>
 
 #include <troupe/context.hpp>
+#include <troupe/detail/await_argument.hpp>
 #include <troupe/node.hpp>
 #include <troupe/request.hpp>
 #include <troupe/result.hpp>
@@ -110,6 +111,12 @@ private:
 template <class... Ts>
 detail::spawn_remote_awaiter spawn_remote(context& self, const peer& where, std::string type,
                                           duration timeout, Ts&&... args) {
+  static_assert(
+      (detail::safe_message_argument<Ts&&> && ...),
+      "g++ 12 frees the members of a brace-built struct written inside `co_await "
+      "troupe::spawn_remote(...)` twice (a compiler bug, troupe/detail/await_argument.hpp): "
+      "build the message first and pass it by name: `my_msg m{...}; co_await "
+      "troupe::spawn_remote(..., m);`");
   return {self, where.spawner, std::move(type), timeout,
           caf::make_message(std::forward<Ts>(args)...)};
 }
