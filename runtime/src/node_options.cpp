@@ -378,7 +378,9 @@ void node_config::apply_scheduler_settings() {
     // middleman) rarely finds it blocked, which would cost a futex wake per job, and it does
     // not keep pulling the one runnable actor of a busy worker over to its own cache (ping-pong
     // and request/reply between two actors lost 20% to that with 2000 polls stealing every
-    // 10th). CAF's middle phase sleeps 50 µs between polls instead; here it does not sleep.
+    // 10th). CAF's middle phase sleeps 50 µs between polls instead; here it does not sleep,
+    // but yields the core every 64th poll (detail::stealing::dequeue), so that main spawning
+    // actors or the middleman, sharing a core with a polling worker, runs at once.
     caf::put_missing(content, "work-stealing.moderate-poll-attempts", 2000);
     caf::put_missing(content, "work-stealing.moderate-steal-interval", 1000);
     caf::put_missing(content, "work-stealing.moderate-sleep-duration", caf::timespan{0});
