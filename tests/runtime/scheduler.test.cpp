@@ -154,6 +154,36 @@ TEST_CASE("pin-workers true under work sharing is an error naming the flag",
                                                     "work-stealing scheduler"));
 }
 
+TEST_CASE("a blocked worker steals an actor queued behind a busy one", "[runtime][scheduler]") {
+  // Two actors spawned from inside an actor are queued on that actor's worker, which wakes no
+  // other. The first spins until the second has started: only the other worker, blocked on
+  // its condition variable since the sleep, can run it, by stealing at a relaxed timeout
+  // (troupe's dequeue, internal/scheduler.hpp).
+  auto n = start_node(2);
+  auto started = std::make_shared<std::atomic<int>>(0);
+  auto threads = std::make_shared<std::vector<std::thread::id>>(2);
+  outcome<bool> both;
+  troupe::spawn(n, [=, p = both.promise](troupe::context& self) -> troupe::task<> {
+    co_await troupe::sleep(self, 50ms); // both workers run out of work and block
+    for (int k = 0; k < 2; ++k)
+      troupe::spawn(self, [=](troupe::context&) -> troupe::task<> {
+        (*threads)[static_cast<std::size_t>(started->fetch_add(1))] = std::this_thread::get_id();
+        auto until = std::chrono::steady_clock::now() + 10s;
+        while (started->load() < 2)
+          if (std::chrono::steady_clock::now() > until) {
+            p->set_value(false);
+            co_return;
+          }
+        if (k == 0)
+          p->set_value(true);
+        co_return;
+      });
+  });
+  INFO("the second actor must start within 10 s while the first one spins on its worker");
+  CHECK(both.get("both actors' start"));
+  CHECK((*threads)[0] != (*threads)[1]);
+}
+
 TEST_CASE("an actor that ends with a pending request timeout has it cancelled",
           "[runtime][scheduler]") {
   // troupe's clock skips the cancellation for actors that never set a timeout; one that did

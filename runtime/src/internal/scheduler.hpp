@@ -13,7 +13,10 @@
 /// drops the cancellation for a troupe actor that never set a timeout.
 #pragma once
 
+#include <cstddef>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/policy/work_stealing.hpp>
@@ -28,7 +31,7 @@ namespace troupe::detail {
 /// scheduling loop (caf::scheduler::worker<stealing>::run, below) and polling (dequeue).
 /// Measured (docs/PERFORMANCE.md): yielding in the second phase took spawning 10^6 actors from
 /// main from 1.3-1.45x raw CAF's time to 0.8-1.0x and a remote round trip from 130-150 µs to
-/// 85-100 µs; a node woken by a 1 ms timer uses 6.5 % of a core instead of 4 %.
+/// 77-100 µs; a node woken by a 1 ms timer uses 6-7 % of a core instead of 4 %.
 struct stealing : caf::policy::work_stealing {
   /// CAF's dequeue, except that in the second polling phase, which troupe runs without sleeps
   /// (node_options.cpp), the worker yields its core every `yield_interval` polls: a thread
