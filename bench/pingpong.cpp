@@ -46,8 +46,7 @@ caf::behavior caf_ponger(caf::event_based_actor*) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger,
-                         std::shared_ptr<game> g) {
+caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger, std::shared_ptr<game> g) {
   self->send(ponger, ping_atom::value, std::int64_t{0});
   return {[=](pong_atom, std::int64_t n) {
     if (g->on_pong(n))
@@ -63,8 +62,7 @@ troupe::behavior troupe_ponger(troupe::context&) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger,
-                               std::shared_ptr<game> g) {
+troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<game> g) {
   self.send(ponger, ping_atom::value, std::int64_t{0});
   return {[&self, ponger, g](pong_atom, std::int64_t n) {
     if (g->on_pong(n))
@@ -134,11 +132,13 @@ int main(int argc, char** argv) {
     std::vector<double> msgs_per_s;
   };
   std::vector<impl> all{
-    {"troupe", [&] { return play_troupe(threads, true, false, warmup, rounds); }, {}},
-    {"troupe-nointrospect", [&] { return play_troupe(threads, false, false, warmup, rounds); }, {}},
-    {"caf", [&] { return play_caf(threads, false, warmup, rounds); }, {}},
-    {"caf-tuned", [&] { return play_caf(threads, true, warmup, rounds); }, {}},
-    {"troupe-receive", [&] { return play_troupe(threads, true, true, warmup, rounds); }, {}},
+      {"troupe", [&] { return play_troupe(threads, true, false, warmup, rounds); }, {}},
+      {"troupe-nointrospect",
+       [&] { return play_troupe(threads, false, false, warmup, rounds); },
+       {}},
+      {"caf", [&] { return play_caf(threads, false, warmup, rounds); }, {}},
+      {"caf-tuned", [&] { return play_caf(threads, true, warmup, rounds); }, {}},
+      {"troupe-receive", [&] { return play_troupe(threads, true, true, warmup, rounds); }, {}},
   };
   std::vector<impl*> chosen;
   for (auto& i : all)
@@ -161,13 +161,13 @@ int main(int argc, char** argv) {
         return i;
     return nullptr;
   };
-  if (auto *a = find("troupe"), *b = find("troupe-nointrospect"); a && b) {
+  if (auto* a = find("troupe"), *b = find("troupe-nointrospect"); a && b) {
     std::vector<double> ratios;
     for (std::size_t k = 0; k < a->msgs_per_s.size(); ++k)
       ratios.push_back(a->msgs_per_s[k] / b->msgs_per_s[k]);
     bench::report("pingpong", "troupe/troupe-nointrospect", "paired_ratio", ratios, threads);
   }
-  if (auto *a = find("troupe"), *b = find("caf"); a && b) {
+  if (auto* a = find("troupe"), *b = find("caf"); a && b) {
     std::vector<double> ratios;
     for (std::size_t k = 0; k < a->msgs_per_s.size(); ++k)
       ratios.push_back(a->msgs_per_s[k] / b->msgs_per_s[k]);

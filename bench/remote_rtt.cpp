@@ -112,7 +112,7 @@ std::vector<std::string> with_flags(std::vector<std::string> args, const std::st
 
 void troupe_server(unsigned threads, const std::string& flags) {
   auto cfg = bench::troupe_config(
-    with_flags({"--threads", std::to_string(threads), "--listen", "127.0.0.1:0"}, flags));
+      with_flags({"--threads", std::to_string(threads), "--listen", "127.0.0.1:0"}, flags));
   cfg->add_actor_type("ponger", troupe::make_factory<>(troupe_ponger, "ponger"));
   auto n = troupe::node::start(*cfg); // prints "listening on 127.0.0.1:PORT"
   if (!n)
@@ -122,7 +122,8 @@ void troupe_server(unsigned threads, const std::string& flags) {
 
 void troupe_client(unsigned threads, const std::string& flags, std::uint16_t port, plan p) {
   auto cfg = bench::troupe_config(with_flags(
-    {"--threads", std::to_string(threads), "--join", "127.0.0.1:" + std::to_string(port)}, flags));
+      {"--threads", std::to_string(threads), "--join", "127.0.0.1:" + std::to_string(port)},
+      flags));
   auto n = troupe::node::start(*cfg);
   if (!n)
     fail(n.error().message());
@@ -153,19 +154,19 @@ void caf_ping(caf::event_based_actor* self, const caf::actor& ponger,
     g->since = usage{};
   g->sent = bench::clock::now();
   self->request(ponger, deadline, ping_atom::value, i)
-    .then(
-      [=](std::int64_t) {
-        if (i >= g->p.warmup)
-          g->us.push_back(
-            std::chrono::duration<double, std::micro>(bench::clock::now() - g->sent).count());
-        if (i + 1 == g->p.warmup + g->p.rounds) {
-          g->done.set_value(std::move(g->us));
-          self->quit();
-        } else {
-          caf_ping(self, ponger, g, i + 1);
-        }
-      },
-      [=](caf::error& err) { fail("request failed: " + self->system().render(err)); });
+      .then(
+          [=](std::int64_t) {
+            if (i >= g->p.warmup)
+              g->us.push_back(
+                  std::chrono::duration<double, std::micro>(bench::clock::now() - g->sent).count());
+            if (i + 1 == g->p.warmup + g->p.rounds) {
+              g->done.set_value(std::move(g->us));
+              self->quit();
+            } else {
+              caf_ping(self, ponger, g, i + 1);
+            }
+          },
+          [=](caf::error& err) { fail("request failed: " + self->system().render(err)); });
 }
 
 caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger,
@@ -242,8 +243,8 @@ void tcp_server() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 1) != 0
-      || getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 1) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
     fail(std::string{"tcp server: "} + std::strerror(errno));
   std::printf("listening on 127.0.0.1:%u\n", static_cast<unsigned>(ntohs(addr.sin_port)));
   std::fflush(stdout);
@@ -284,7 +285,8 @@ void tcp_client(std::uint16_t port, plan p) {
 } // namespace
 
 int main(int argc, char** argv) {
-  bench::options opt{argc, argv,
+  bench::options opt{argc,
+                     argv,
                      {"reps", "rounds", "warmup", "threads", "impls", "role", "impl", "port",
                       "troupe-flags", "name"}};
   auto threads = static_cast<unsigned>(opt.get("threads", static_cast<long long>(bench::cores())));
@@ -318,8 +320,8 @@ int main(int argc, char** argv) {
   std::vector<std::vector<double>> cpu(order.size());
   for (long long r = -1; r < reps; ++r) {
     for (std::size_t k = 0; k < order.size(); ++k) {
-      std::vector<std::string> common{"--impl", order[k], "--threads", std::to_string(threads),
-                                      "--troupe-flags", flags};
+      std::vector<std::string> common{
+          "--impl", order[k], "--threads", std::to_string(threads), "--troupe-flags", flags};
       auto server_args = common;
       server_args.insert(server_args.begin(), {"--role", "server"});
       bench::child server{server_args};
@@ -343,14 +345,14 @@ int main(int argc, char** argv) {
   }
   auto name = opt.get("name", std::string{});
   for (std::size_t k = 0; k < order.size(); ++k)
-    bench::report("remote_rtt", order[k] == "troupe" && !name.empty() ? name : order[k],
-                  "latency_us", us[k], order[k] == "caf" ? std::max(bench::cores(), 4u) : threads,
-                  {{"rounds", std::to_string(p.rounds)},
-                   {"client_cpu_percent", bench::number(bench::median(cpu[k]))},
-                   {"settings", bench::json_string(order[k] == "caf" ? "CAF defaults"
-                                                   : order[k] == "tcp" ? "blocking sockets"
-                                                   : order[k] == "caf-tuned"
-                                                     ? "troupe's scheduler settings"
-                                                     : "troupe defaults " + flags)}});
+    bench::report(
+        "remote_rtt", order[k] == "troupe" && !name.empty() ? name : order[k], "latency_us", us[k],
+        order[k] == "caf" ? std::max(bench::cores(), 4u) : threads,
+        {{"rounds", std::to_string(p.rounds)},
+         {"client_cpu_percent", bench::number(bench::median(cpu[k]))},
+         {"settings", bench::json_string(order[k] == "caf"         ? "CAF defaults"
+                                         : order[k] == "tcp"       ? "blocking sockets"
+                                         : order[k] == "caf-tuned" ? "troupe's scheduler settings"
+                                                                   : "troupe defaults " + flags)}});
   return 0;
 }

@@ -119,12 +119,14 @@ int main(int argc, char** argv) {
     std::vector<double> per_s;
   };
   std::vector<impl> all{
-    {"troupe", [&] { return play_troupe(threads, true, none, warmup, rounds); }, {}},
-    {"troupe-nointrospect", [&] { return play_troupe(threads, false, none, warmup, rounds); }, {}},
-    {"caf", [&] { return play_caf(threads, false, none, warmup, rounds); }, {}},
-    {"caf-tuned", [&] { return play_caf(threads, true, none, warmup, rounds); }, {}},
-    {"troupe-timeout", [&] { return play_troupe(threads, true, timeout, warmup, rounds); }, {}},
-    {"caf-timeout", [&] { return play_caf(threads, false, timeout, warmup, rounds); }, {}},
+      {"troupe", [&] { return play_troupe(threads, true, none, warmup, rounds); }, {}},
+      {"troupe-nointrospect",
+       [&] { return play_troupe(threads, false, none, warmup, rounds); },
+       {}},
+      {"caf", [&] { return play_caf(threads, false, none, warmup, rounds); }, {}},
+      {"caf-tuned", [&] { return play_caf(threads, true, none, warmup, rounds); }, {}},
+      {"troupe-timeout", [&] { return play_troupe(threads, true, timeout, warmup, rounds); }, {}},
+      {"caf-timeout", [&] { return play_caf(threads, false, timeout, warmup, rounds); }, {}},
   };
   std::vector<impl*> chosen;
   for (auto& i : all)

@@ -10,9 +10,9 @@
 //                     attempts find it); shared_bursts_percent says how many bursts ran on
 //                     more than one worker.
 // Run it with other scheduler flags through --troupe-flags or BENCH_TROUPE_FLAGS.
-#include <chrono>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -49,7 +49,8 @@ struct per_worker {
   double shared_percent = 0;
 
   explicit per_worker(std::vector<std::thread::id> workers)
-    : ids(std::move(workers)), items(ids.size()) {
+    : ids(std::move(workers))
+    , items(ids.size()) {
   }
 
   void count() {
@@ -116,7 +117,8 @@ double cpu_percent_over(double seconds) {
 } // namespace
 
 int main(int argc, char** argv) {
-  bench::options opt{argc, argv, {"threads", "seconds", "tick-us", "troupe-flags", "name", "bursts"}};
+  bench::options opt{
+      argc, argv, {"threads", "seconds", "tick-us", "troupe-flags", "name", "bursts"}};
   auto threads = static_cast<unsigned>(opt.get("threads", static_cast<long long>(bench::cores())));
   auto seconds = opt.get("seconds", 2.0);
   auto tick_us = opt.get("tick-us", 1000LL);

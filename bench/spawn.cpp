@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
   std::vector<std::vector<double>> bytes(order.size());
   for (long long r = -1; r < reps; ++r) { // rep -1 is the warm-up
     for (std::size_t k = 0; k < order.size(); ++k) {
-      auto line = bench::run_child({"--child", order[k], "--actors", std::to_string(n),
-                                    "--threads", std::to_string(threads)});
+      auto line = bench::run_child({"--child", order[k], "--actors", std::to_string(n), "--threads",
+                                    std::to_string(threads)});
       std::istringstream in{line};
       double s = 0;
       double b = 0;
@@ -102,8 +102,7 @@ int main(int argc, char** argv) {
     }
   }
   for (std::size_t k = 0; k < order.size(); ++k) {
-    bench::report("spawn", order[k], "seconds", secs[k], threads,
-                  {{"actors", std::to_string(n)}});
+    bench::report("spawn", order[k], "seconds", secs[k], threads, {{"actors", std::to_string(n)}});
     bench::report("spawn", order[k], "bytes_per_actor", bytes[k], threads,
                   {{"actors", std::to_string(n)}});
   }

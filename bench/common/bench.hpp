@@ -161,10 +161,10 @@ inline std::string number(double x) {
 inline void report(std::string_view bench_name, std::string_view impl, std::string_view metric,
                    const std::vector<double>& samples, unsigned threads, const extras& more = {}) {
   auto [lo, hi] = std::minmax_element(samples.begin(), samples.end());
-  std::string line = "{\"bench\":" + json_string(bench_name) + ",\"impl\":" + json_string(impl)
-                     + ",\"metric\":" + json_string(metric) + ",\"value\":" + number(median(samples))
-                     + ",\"reps\":" + std::to_string(samples.size())
-                     + ",\"threads\":" + std::to_string(threads);
+  std::string line =
+      "{\"bench\":" + json_string(bench_name) + ",\"impl\":" + json_string(impl) +
+      ",\"metric\":" + json_string(metric) + ",\"value\":" + number(median(samples)) +
+      ",\"reps\":" + std::to_string(samples.size()) + ",\"threads\":" + std::to_string(threads);
   if (!samples.empty())
     line += ",\"min\":" + number(*lo) + ",\"max\":" + number(*hi);
   for (auto& [k, v] : more) {

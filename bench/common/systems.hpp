@@ -45,7 +45,8 @@ inline std::unique_ptr<troupe::node_config> troupe_config(const std::vector<std:
 
 /// A troupe node and the config it lives on.
 struct troupe_system {
-  explicit troupe_system(const std::vector<std::string>& args) : cfg(troupe_config(args)) {
+  explicit troupe_system(const std::vector<std::string>& args)
+    : cfg(troupe_config(args)) {
     auto n = troupe::node::start(*cfg);
     if (!n) {
       std::fprintf(stderr, "bench: %s\n", n.error().message().c_str());

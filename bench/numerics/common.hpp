@@ -14,7 +14,7 @@
 namespace bench::numerics {
 
 /// Option names every numerics benchmark program accepts.
-inline const std::vector<std::string_view> option_names = {"bench", "n",      "runs",
+inline const std::vector<std::string_view> option_names = {"bench",   "n",      "runs",
                                                            "threads", "sweeps", "chunks"};
 
 /// A deterministic, non-trivial matrix (no special structure an implementation could exploit).
@@ -31,8 +31,8 @@ inline Eigen::ArrayXXd field(Eigen::Index n) {
   Eigen::ArrayXXd u = Eigen::ArrayXXd::Zero(n, n);
   for (Eigen::Index j = 1; j < n - 1; ++j)
     for (Eigen::Index i = 1; i < n - 1; ++i)
-      u(i, j) = std::sin(3.0 * static_cast<double>(i) / static_cast<double>(n))
-                * std::cos(2.0 * static_cast<double>(j) / static_cast<double>(n));
+      u(i, j) = std::sin(3.0 * static_cast<double>(i) / static_cast<double>(n)) *
+                std::cos(2.0 * static_cast<double>(j) / static_cast<double>(n));
   return u;
 }
 

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   bench::options opt{argc, argv, option_names};
   auto n = static_cast<std::size_t>(opt.get("n", 100'000'000LL));
   auto runs = static_cast<int>(opt.get("runs", 3LL));
-  auto threads = static_cast<std::size_t>(opt.get("threads", static_cast<long long>(bench::cores())));
+  auto threads =
+      static_cast<std::size_t>(opt.get("threads", static_cast<long long>(bench::cores())));
   tbb::global_control limit{tbb::global_control::max_allowed_parallelism, threads};
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -24,11 +25,11 @@ int main(int argc, char** argv) {
   for (int r = 0; r <= runs; ++r) {
     auto t0 = bench::clock::now();
     total += tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, n), 0.0,
-      [&](const tbb::blocked_range<std::size_t>& range, double init) {
-        return std::accumulate(x.begin() + range.begin(), x.begin() + range.end(), init);
-      },
-      std::plus<double>());
+        tbb::blocked_range<std::size_t>(0, n), 0.0,
+        [&](const tbb::blocked_range<std::size_t>& range, double init) {
+          return std::accumulate(x.begin() + range.begin(), x.begin() + range.end(), init);
+        },
+        std::plus<double>());
     auto secs = bench::seconds_since(t0);
     if (r > 0)
       rates.push_back(static_cast<double>(n) / secs);

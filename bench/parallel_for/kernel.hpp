@@ -41,9 +41,9 @@ inline double checksum(const std::vector<double>& y) {
 struct settings {
   std::string mode; ///< "throughput" or "start"
   std::size_t n;
-  int runs;          ///< timed kernel runs (throughput) after one warm-up run
-  int samples;       ///< start-latency samples after two warm-up samples
-  double gap_ms;     ///< idle time before each start-latency sample
+  int runs;      ///< timed kernel runs (throughput) after one warm-up run
+  int samples;   ///< start-latency samples after two warm-up samples
+  double gap_ms; ///< idle time before each start-latency sample
   unsigned threads;
 
   static settings parse(const options& opt) {
@@ -56,8 +56,8 @@ struct settings {
   }
 };
 
-inline const std::vector<std::string_view> option_names{
-  "mode", "n", "runs", "samples", "gap-ms", "threads", "impl"};
+inline const std::vector<std::string_view> option_names{"mode",   "n",       "runs", "samples",
+                                                        "gap-ms", "threads", "impl"};
 
 /// Prints the throughput line of one invocation: median elements/s of `runs` kernel runs.
 inline void report_throughput(const char* impl, const settings& s, const std::vector<double>& secs,

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
         continue;
       done_us.push_back(bench::pf::us_between(t0, t1));
       started_us.push_back(
-        bench::pf::us_between(t0, *std::max_element(starts.begin(), starts.end())));
+          bench::pf::us_between(t0, *std::max_element(starts.begin(), starts.end())));
     }
     bench::pf::report_start("openmp", s, done_us, started_us);
     return 0;

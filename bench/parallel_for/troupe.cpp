@@ -52,14 +52,15 @@ troupe::task<> start(troupe::context& self, start_job* job) {
   for (int k = -2; k < s.samples; ++k) {
     co_await troupe::sleep(self, std::chrono::duration_cast<troupe::duration>(gap));
     auto t0 = bench::clock::now();
-    co_await troupe::parallel_for(
-      self, 0, s.threads, [&starts](std::size_t i) { starts[i] = bench::clock::now(); },
-      {.name = "trivial", .chunks = s.threads});
+    co_await troupe::parallel_for(self, 0, s.threads,
+                                  [&starts](std::size_t i) { starts[i] = bench::clock::now(); },
+                                  {.name = "trivial", .chunks = s.threads});
     auto t1 = bench::clock::now();
     if (k < 0)
       continue;
     done_us.push_back(bench::pf::us_between(t0, t1));
-    started_us.push_back(bench::pf::us_between(t0, *std::max_element(starts.begin(), starts.end())));
+    started_us.push_back(
+        bench::pf::us_between(t0, *std::max_element(starts.begin(), starts.end())));
   }
   job->result.set_value({std::move(done_us), std::move(started_us)});
 }

@@ -52,7 +52,8 @@ std::string plot(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, const std::st
   constexpr double y_lo = -0.5, y_hi = 1.05;
   rgb_image img{width, height};
   auto py = [&](double v) {
-    return margin + static_cast<int>(std::lround((y_hi - v) / (y_hi - y_lo) * (height - 2 * margin)));
+    return margin +
+           static_cast<int>(std::lround((y_hi - v) / (y_hi - y_lo) * (height - 2 * margin)));
   };
   line(img, margin, py(0.0), width - margin, py(0.0), 160, 160, 160);
   line(img, margin, py(y_lo), margin, py(y_hi), 0, 0, 0);

@@ -11,7 +11,10 @@ struct rgb_image {
   int height = 0;
   std::vector<std::uint8_t> pixels;
 
-  rgb_image(int w, int h) : width(w), height(h), pixels(static_cast<std::size_t>(w) * h * 3, 255) {
+  rgb_image(int w, int h)
+    : width(w)
+    , height(h)
+    , pixels(static_cast<std::size_t>(w) * h * 3, 255) {
   }
 
   /// Paints pixel (x, y) if it lies inside the image.

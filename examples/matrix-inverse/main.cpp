@@ -21,9 +21,12 @@ int main(int argc, char** argv) {
     Eigen::MatrixXd product;
     troupe::numerics::gemm(n, a, inv, product).value();
     auto deviation = (product - Eigen::MatrixXd::Identity(3, 3)).cwiseAbs().maxCoeff();
-    std::cout << "A =\n" << numpy_format(a) << "\n"
-              << "inv(A) =\n" << numpy_format(inv) << "\n"
-              << "A @ inv(A) =\n" << numpy_format(product) << "\n"
+    std::cout << "A =\n"
+              << numpy_format(a) << "\n"
+              << "inv(A) =\n"
+              << numpy_format(inv) << "\n"
+              << "A @ inv(A) =\n"
+              << numpy_format(product) << "\n"
               << "max |A @ inv(A) - I| = " << python_repr(deviation) << "\n";
     return 0;
   });

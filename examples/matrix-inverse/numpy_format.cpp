@@ -90,8 +90,9 @@ std::string numpy_format(const Eigen::MatrixXd& m) {
     // Common precision: the most unique digits any element needs, at most 8.
     int digits = 0;
     for (Eigen::Index i = 0; i < m.size(); ++i)
-      digits = std::max(digits, std::min(precision, fraction_digits(chars(
-                                                      m.data()[i], std::chars_format::scientific))));
+      digits = std::max(
+          digits,
+          std::min(precision, fraction_digits(chars(m.data()[i], std::chars_format::scientific))));
     std::size_t exp_size = 2, pad_left = 0;
     std::vector<scientific_parts> parts;
     for (Eigen::Index i = 0; i < m.size(); ++i) {
@@ -104,7 +105,8 @@ std::string numpy_format(const Eigen::MatrixXd& m) {
       auto int_len = p.mantissa.find('.');
       auto exp_digits = p.exponent.substr(1);
       exp_digits.insert(0, exp_size - exp_digits.size(), '0');
-      cells[i] = std::string(pad_left - int_len, ' ') + p.mantissa + 'e' + p.exponent[0] + exp_digits;
+      cells[i] =
+          std::string(pad_left - int_len, ' ') + p.mantissa + 'e' + p.exponent[0] + exp_digits;
     }
   } else {
     std::size_t pad_left = 0, pad_right = 0;

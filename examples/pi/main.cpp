@@ -24,20 +24,20 @@ troupe::task<> throw_darts(troupe::context& self, std::uint64_t samples, std::ui
                            std::uint64_t chunks, std::shared_ptr<std::promise<estimate>> done) {
   std::vector<std::uint64_t> hits(chunks, 0);
   co_await troupe::parallel_for(
-    self, 0, chunks,
-    [&](std::size_t c) {
-      // Chunk c draws samples [c*n/K, (c+1)*n/K) from stream (seed, c).
-      auto count = (c + 1) * samples / chunks - c * samples / chunks;
-      troupe::numerics::random_stream darts{{seed, c}};
-      std::uint64_t inside = 0;
-      for (std::uint64_t i = 0; i < count; ++i) {
-        double x = darts.uniform();
-        double y = darts.uniform();
-        inside += x * x + y * y < 1.0 ? 1 : 0;
-      }
-      hits[c] = inside;
-    },
-    troupe::kernel_options{.name = "darts", .chunks = chunks});
+      self, 0, chunks,
+      [&](std::size_t c) {
+        // Chunk c draws samples [c*n/K, (c+1)*n/K) from stream (seed, c).
+        auto count = (c + 1) * samples / chunks - c * samples / chunks;
+        troupe::numerics::random_stream darts{{seed, c}};
+        std::uint64_t inside = 0;
+        for (std::uint64_t i = 0; i < count; ++i) {
+          double x = darts.uniform();
+          double y = darts.uniform();
+          inside += x * x + y * y < 1.0 ? 1 : 0;
+        }
+        hits[c] = inside;
+      },
+      troupe::kernel_options{.name = "darts", .chunks = chunks});
   done->set_value({std::accumulate(hits.begin(), hits.end(), std::uint64_t{0}), samples});
 }
 
@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
   cfg.option(chunks, "chunks", "independent random streams, one per chunk (default 256)");
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
     if (samples == 0 || chunks == 0 || chunks > samples) {
-      std::fprintf(stderr, "pi: --samples must be positive and --chunks in [1, --samples] "
-                           "(got %llu and %llu)\n",
+      std::fprintf(stderr,
+                   "pi: --samples must be positive and --chunks in [1, --samples] "
+                   "(got %llu and %llu)\n",
                    static_cast<unsigned long long>(samples),
                    static_cast<unsigned long long>(chunks));
       return 2;

@@ -57,12 +57,12 @@ troupe::behavior ponger(troupe::context& self, caf::actor pinger, bool announce)
     self.quit(down.reason);
   });
   return {
-    [announce](ping_atom, std::int64_t n) {
-      if (n == 0 && announce)
-        std::cout << "serving a peer" << std::endl;
-      return n;
-    },
-    [&self](done_atom) { self.quit(); },
+      [announce](ping_atom, std::int64_t n) {
+        if (n == 0 && announce)
+          std::cout << "serving a peer" << std::endl;
+        return n;
+      },
+      [&self](done_atom) { self.quit(); },
   };
 }
 
@@ -72,8 +72,8 @@ troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
                       std::int64_t rounds, std::shared_ptr<report> out) {
   caf::actor other;
   if (remote) {
-    auto spawned = co_await troupe::spawn_remote(self, *remote, "ponger", round_timeout,
-                                                 self.handle());
+    auto spawned =
+        co_await troupe::spawn_remote(self, *remote, "ponger", round_timeout, self.handle());
     if (!spawned) {
       out->give(spawned.error());
       co_return;
@@ -87,9 +87,9 @@ troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
   self.monitor(other);
   self.set_down_handler([&self, weak = std::weak_ptr<report>{out}](caf::down_msg& down) {
     if (auto r = weak.lock())
-      r->give(troupe::error{troupe::errc::unreachable,
-                            "the ponger ended before the game did ("
-                              + self.home_system().render(down.reason) + ")"});
+      r->give(troupe::error{troupe::errc::unreachable, "the ponger ended before the game did (" +
+                                                           self.home_system().render(down.reason) +
+                                                           ")"});
     self.quit();
   });
   std::vector<std::int64_t> rtt_ns;
@@ -97,16 +97,16 @@ troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
   auto start = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < rounds; ++i) {
     auto sent = std::chrono::steady_clock::now();
-    auto echo = co_await troupe::request<std::int64_t>(self, other, round_timeout,
-                                                       ping_atom::value, i);
+    auto echo =
+        co_await troupe::request<std::int64_t>(self, other, round_timeout, ping_atom::value, i);
     if (!echo) {
       out->give(echo.error());
       co_return;
     }
     if (*echo != i) {
-      out->give(troupe::error{troupe::errc::wrong_reply_type,
-                                   "ponger answered ping " + std::to_string(i) + " with "
-                                     + std::to_string(*echo)});
+      out->give(troupe::error{troupe::errc::wrong_reply_type, "ponger answered ping " +
+                                                                  std::to_string(i) + " with " +
+                                                                  std::to_string(*echo)});
       co_return;
     }
     rtt_ns.push_back((std::chrono::steady_clock::now() - sent).count());
@@ -166,21 +166,21 @@ int main(int argc, char** argv) {
   auto served = std::make_shared<std::promise<void>>();
   auto serving = std::make_shared<std::atomic<bool>>(false);
   cfg.add_actor_type("ponger", troupe::make_factory<caf::actor>(
-                                 [served, serving](troupe::context& self, caf::actor pinger) {
-                                   bool first = !serving->exchange(true);
-                                   if (first) {
-                                     self.attach_functor([served](const caf::error& reason) {
-                                       if (reason)
-                                         std::cout << "peer gone ("
-                                                   << caf::to_string(reason) << ")\n";
-                                       else
-                                         std::cout << "peer done\n";
-                                       served->set_value();
-                                     });
-                                   }
-                                   return ponger(self, std::move(pinger), first);
-                                 },
-                                 "ponger"));
+                                   [served, serving](troupe::context& self, caf::actor pinger) {
+                                     bool first = !serving->exchange(true);
+                                     if (first) {
+                                       self.attach_functor([served](const caf::error& reason) {
+                                         if (reason)
+                                           std::cout << "peer gone (" << caf::to_string(reason)
+                                                     << ")\n";
+                                         else
+                                           std::cout << "peer done\n";
+                                         served->set_value();
+                                       });
+                                     }
+                                     return ponger(self, std::move(pinger), first);
+                                   },
+                                   "ponger"));
 
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) -> int {
     if (rounds < 1) {

@@ -71,9 +71,9 @@ result<void> check_length(const char* kernel, Eigen::Index n) {
   if (n <= 0)
     return make_error(errc::empty_input, std::string{kernel} + ": the input is empty");
   if (n > INT_MAX)
-    return make_error(errc::invalid_argument,
-                      std::string{kernel} + ": length " + std::to_string(n)
-                        + " exceeds kissfft's limit of 2^31 - 1 per axis");
+    return make_error(errc::invalid_argument, std::string{kernel} + ": length " +
+                                                  std::to_string(n) +
+                                                  " exceeds kissfft's limit of 2^31 - 1 per axis");
   return {};
 }
 
@@ -81,34 +81,34 @@ result<void> check_length(const char* kernel, Eigen::Index n) {
 auto rows_pass(const exec& ex, Eigen::MatrixXcd& y, bool inverse, const char* name) {
   auto blocks = static_cast<std::size_t>((y.rows() + row_block - 1) / row_block);
   return ex.for_each(
-    0, blocks,
-    [&y, inverse](std::size_t b, std::size_t e) {
-      auto& engine = local_fft();
-      auto cols = y.cols();
-      thread_local std::vector<complex> in, out;
-      auto stride = cols + row_pad;
-      in.resize(static_cast<std::size_t>(row_block * stride));
-      out.resize(static_cast<std::size_t>(cols));
-      for (auto blk = b; blk < e; ++blk) {
-        auto r0 = static_cast<Eigen::Index>(blk) * row_block;
-        auto nr = std::min(row_block, y.rows() - r0);
-        for (Eigen::Index j = 0; j < cols; ++j)
-          for (Eigen::Index r = 0; r < nr; ++r)
-            in[static_cast<std::size_t>(r * stride + j)] = y(r0 + r, j);
-        for (Eigen::Index r = 0; r < nr; ++r) {
-          auto* src = &in[static_cast<std::size_t>(r * stride)];
-          if (inverse)
-            backward(engine, out.data(), src, cols);
-          else
-            forward(engine, out.data(), src, cols);
-          std::copy(out.begin(), out.end(), src);
+      0, blocks,
+      [&y, inverse](std::size_t b, std::size_t e) {
+        auto& engine = local_fft();
+        auto cols = y.cols();
+        thread_local std::vector<complex> in, out;
+        auto stride = cols + row_pad;
+        in.resize(static_cast<std::size_t>(row_block * stride));
+        out.resize(static_cast<std::size_t>(cols));
+        for (auto blk = b; blk < e; ++blk) {
+          auto r0 = static_cast<Eigen::Index>(blk) * row_block;
+          auto nr = std::min(row_block, y.rows() - r0);
+          for (Eigen::Index j = 0; j < cols; ++j)
+            for (Eigen::Index r = 0; r < nr; ++r)
+              in[static_cast<std::size_t>(r * stride + j)] = y(r0 + r, j);
+          for (Eigen::Index r = 0; r < nr; ++r) {
+            auto* src = &in[static_cast<std::size_t>(r * stride)];
+            if (inverse)
+              backward(engine, out.data(), src, cols);
+            else
+              forward(engine, out.data(), src, cols);
+            std::copy(out.begin(), out.end(), src);
+          }
+          for (Eigen::Index j = 0; j < cols; ++j)
+            for (Eigen::Index r = 0; r < nr; ++r)
+              y(r0 + r, j) = in[static_cast<std::size_t>(r * stride + j)];
         }
-        for (Eigen::Index j = 0; j < cols; ++j)
-          for (Eigen::Index r = 0; r < nr; ++r)
-            y(r0 + r, j) = in[static_cast<std::size_t>(r * stride + j)];
-      }
-    },
-    kernel_options{.name = name, .chunks = std::min<std::size_t>(blocks, 256)});
+      },
+      kernel_options{.name = name, .chunks = std::min<std::size_t>(blocks, 256)});
 }
 
 } // namespace
@@ -119,14 +119,14 @@ task<result<Eigen::VectorXcd>> fft(exec ex, const Eigen::VectorXcd& x, bool inve
     co_return ok.error();
   Eigen::VectorXcd y(x.size());
   co_await ex.for_each(
-    0, 1,
-    [&](std::size_t) {
-      if (inverse)
-        backward(local_fft(), y.data(), x.data(), x.size());
-      else
-        forward(local_fft(), y.data(), x.data(), x.size());
-    },
-    kernel_options{.name = name});
+      0, 1,
+      [&](std::size_t) {
+        if (inverse)
+          backward(local_fft(), y.data(), x.data(), x.size());
+        else
+          forward(local_fft(), y.data(), x.data(), x.size());
+      },
+      kernel_options{.name = name});
   co_return y;
 }
 
@@ -135,8 +135,8 @@ task<result<Eigen::VectorXcd>> rfft(exec ex, const Eigen::VectorXd& x) {
     co_return ok.error();
   Eigen::VectorXcd y(x.size() / 2 + 1);
   co_await ex.for_each(
-    0, 1, [&](std::size_t) { forward(local_fft(), y.data(), x.data(), x.size()); },
-    kernel_options{.name = "rfft"});
+      0, 1, [&](std::size_t) { forward(local_fft(), y.data(), x.data(), x.size()); },
+      kernel_options{.name = "rfft"});
   co_return y;
 }
 
@@ -145,38 +145,37 @@ task<result<Eigen::VectorXd>> irfft(exec ex, const Eigen::VectorXcd& x, Eigen::I
     co_return ok.error();
   if (x.size() != n / 2 + 1)
     co_return make_error(errc::dimension_mismatch,
-                         "irfft: a half spectrum of length " + std::to_string(n) + " has "
-                           + std::to_string(n / 2 + 1) + " bins, got "
-                           + std::to_string(x.size()));
+                         "irfft: a half spectrum of length " + std::to_string(n) + " has " +
+                             std::to_string(n / 2 + 1) + " bins, got " + std::to_string(x.size()));
   Eigen::VectorXd y(n);
   co_await ex.for_each(
-    0, 1, [&](std::size_t) { backward(local_fft(), y.data(), x.data(), n); },
-    kernel_options{.name = "irfft"});
+      0, 1, [&](std::size_t) { backward(local_fft(), y.data(), x.data(), n); },
+      kernel_options{.name = "irfft"});
   co_return y;
 }
 
 task<result<Eigen::MatrixXcd>> fft2(exec ex, const Eigen::MatrixXcd& x, bool inverse) {
   const char* name = inverse ? "ifft2" : "fft2";
   if (auto ok = check_length(name, x.rows()); !ok || x.cols() == 0)
-    co_return ok ? make_error(errc::empty_input, std::string{name} + ": the input is "
-                                                   + shape(x.rows(), x.cols()))
+    co_return ok ? make_error(errc::empty_input,
+                              std::string{name} + ": the input is " + shape(x.rows(), x.cols()))
                  : ok.error();
   if (auto ok = check_length(name, x.cols()); !ok)
     co_return ok.error();
   Eigen::MatrixXcd y(x.rows(), x.cols());
   auto rows = x.rows();
   co_await ex.for_each(
-    0, static_cast<std::size_t>(x.cols()),
-    [&](std::size_t b, std::size_t e) {
-      auto& engine = local_fft();
-      for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j) {
-        if (inverse)
-          backward(engine, &y(0, j), &x(0, j), rows);
-        else
-          forward(engine, &y(0, j), &x(0, j), rows);
-      }
-    },
-    kernel_options{.name = name, .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
+      0, static_cast<std::size_t>(x.cols()),
+      [&](std::size_t b, std::size_t e) {
+        auto& engine = local_fft();
+        for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j) {
+          if (inverse)
+            backward(engine, &y(0, j), &x(0, j), rows);
+          else
+            forward(engine, &y(0, j), &x(0, j), rows);
+        }
+      },
+      kernel_options{.name = name, .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
   co_await rows_pass(ex, y, inverse, name);
   co_return y;
 }
@@ -190,13 +189,13 @@ task<result<Eigen::MatrixXcd>> rfft2(exec ex, const Eigen::MatrixXd& x) {
   auto rows = x.rows();
   Eigen::MatrixXcd y(rows / 2 + 1, x.cols());
   co_await ex.for_each(
-    0, static_cast<std::size_t>(x.cols()),
-    [&](std::size_t b, std::size_t e) {
-      auto& engine = local_fft();
-      for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j)
-        forward(engine, &y(0, j), &x(0, j), rows);
-    },
-    kernel_options{.name = "rfft2", .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
+      0, static_cast<std::size_t>(x.cols()),
+      [&](std::size_t b, std::size_t e) {
+        auto& engine = local_fft();
+        for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j)
+          forward(engine, &y(0, j), &x(0, j), rows);
+      },
+      kernel_options{.name = "rfft2", .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
   co_await rows_pass(ex, y, false, "rfft2");
   co_return y;
 }
@@ -207,21 +206,21 @@ task<result<Eigen::MatrixXd>> irfft2(exec ex, const Eigen::MatrixXcd& x, Eigen::
   if (auto ok = check_length("irfft2", x.cols()); !ok)
     co_return ok.error();
   if (x.rows() != rows / 2 + 1)
-    co_return make_error(errc::dimension_mismatch,
-                         "irfft2: a half spectrum of " + std::to_string(rows) + " rows has "
-                           + std::to_string(rows / 2 + 1) + " rows, got "
-                           + std::to_string(x.rows()));
+    co_return make_error(errc::dimension_mismatch, "irfft2: a half spectrum of " +
+                                                       std::to_string(rows) + " rows has " +
+                                                       std::to_string(rows / 2 + 1) +
+                                                       " rows, got " + std::to_string(x.rows()));
   Eigen::MatrixXcd z = x;
   co_await rows_pass(ex, z, true, "irfft2");
   Eigen::MatrixXd y(rows, x.cols());
   co_await ex.for_each(
-    0, static_cast<std::size_t>(x.cols()),
-    [&](std::size_t b, std::size_t e) {
-      auto& engine = local_fft();
-      for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j)
-        backward(engine, &y(0, j), &z(0, j), rows);
-    },
-    kernel_options{.name = "irfft2", .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
+      0, static_cast<std::size_t>(x.cols()),
+      [&](std::size_t b, std::size_t e) {
+        auto& engine = local_fft();
+        for (auto j = static_cast<Eigen::Index>(b); j < static_cast<Eigen::Index>(e); ++j)
+          backward(engine, &y(0, j), &z(0, j), rows);
+      },
+      kernel_options{.name = "irfft2", .chunks = fine_chunks(static_cast<std::size_t>(x.cols()))});
   co_return y;
 }
 

@@ -21,15 +21,31 @@ namespace {
 // trigonometry; the central branch (85% of the draws) is a rational function that vectorizes.
 inline double ppnd_central(double q) noexcept {
   double r = 0.180625 - q * q;
-  double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
-                     + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
-                   + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-                 + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0)
-               * q;
-  double den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
-                     + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
-                   + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-                 + 4.2313330701600911252e+1) * r + 1.0);
+  double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
+                     6.7265770927008700853e+4) *
+                        r +
+                    4.5921953931549871457e+4) *
+                       r +
+                   1.3731693765509461125e+4) *
+                      r +
+                  1.9715909503065514427e+3) *
+                     r +
+                 1.3314166789178437745e+2) *
+                    r +
+                3.3871328727963666080e+0) *
+               q;
+  double den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
+                     3.9307895800092710610e+4) *
+                        r +
+                    2.1213794301586595867e+4) *
+                       r +
+                   5.3941960214247511077e+3) *
+                      r +
+                  6.8718700749205790830e+2) *
+                     r +
+                 4.2313330701600911252e+1) *
+                    r +
+                1.0);
   return num / den;
 }
 
@@ -38,25 +54,57 @@ double ppnd_tail(double p, double q) noexcept {
   double x;
   if (r <= 5.0) {
     r -= 1.6;
-    double num = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r
-                       + 2.41780725177450611770e-1) * r + 1.27045825245236838258e+0) * r
-                     + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r
-                   + 4.63033784615654529590e+0) * r + 1.42343711074968357734e+0);
-    double den = (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r
-                       + 1.51986665636164571966e-2) * r + 1.48103976427480074590e-1) * r
-                     + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r
-                   + 2.05319162663775882187e+0) * r + 1.0);
+    double num = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r +
+                       2.41780725177450611770e-1) *
+                          r +
+                      1.27045825245236838258e+0) *
+                         r +
+                     3.64784832476320460504e+0) *
+                        r +
+                    5.76949722146069140550e+0) *
+                       r +
+                   4.63033784615654529590e+0) *
+                      r +
+                  1.42343711074968357734e+0);
+    double den = (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r +
+                       1.51986665636164571966e-2) *
+                          r +
+                      1.48103976427480074590e-1) *
+                         r +
+                     6.89767334985100004550e-1) *
+                        r +
+                    1.67638483018380384940e+0) *
+                       r +
+                   2.05319162663775882187e+0) *
+                      r +
+                  1.0);
     x = num / den;
   } else {
     r -= 5.0;
-    double num = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r
-                       + 1.24266094738807843860e-3) * r + 2.65321895265761230930e-2) * r
-                     + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r
-                   + 5.46378491116411436990e+0) * r + 6.65790464350110377720e+0);
-    double den = (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r
-                       + 1.84631831751005468180e-5) * r + 7.86869131145613259100e-4) * r
-                     + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r
-                   + 5.99832206555887937690e-1) * r + 1.0);
+    double num = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
+                       1.24266094738807843860e-3) *
+                          r +
+                      2.65321895265761230930e-2) *
+                         r +
+                     2.96560571828504891230e-1) *
+                        r +
+                    1.78482653991729133580e+0) *
+                       r +
+                   5.46378491116411436990e+0) *
+                      r +
+                  6.65790464350110377720e+0);
+    double den = (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r +
+                       1.84631831751005468180e-5) *
+                          r +
+                      7.86869131145613259100e-4) *
+                         r +
+                     1.48753612908506148525e-2) *
+                        r +
+                    1.36929880922735805310e-1) *
+                       r +
+                   5.99832206555887937690e-1) *
+                      r +
+                  1.0);
     x = num / den;
   }
   return q < 0 ? -x : x;
@@ -138,8 +186,8 @@ std::uint64_t poisson_ptrs(random_stream& s, double mean) noexcept {
       return static_cast<std::uint64_t>(k);
     if (k < 0 || (us < 0.013 && v > us))
       continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b)
-        <= -mean + k * loglam - log_factorial(k))
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+        -mean + k * loglam - log_factorial(k))
       return static_cast<std::uint64_t>(k);
   }
 }
@@ -225,8 +273,8 @@ result<void> check_fill(const char* kernel, const detail::fill_view<T>& x) {
     return make_error(errc::empty_input, std::string{kernel} + ": the array to fill is empty");
   if (x.stride != 1 && x.size > 1)
     return make_error(errc::invalid_argument,
-                      std::string{kernel} + ": the array has inner stride "
-                        + std::to_string(x.stride) + "; fill a contiguous array");
+                      std::string{kernel} + ": the array has inner stride " +
+                          std::to_string(x.stride) + "; fill a contiguous array");
   return {};
 }
 
@@ -265,30 +313,30 @@ double random_stream::exponential(double rate) noexcept {
 
 std::uint64_t random_stream::poisson(double mean) {
   if (bad_poisson_mean(mean))
-    throw std::domain_error("random_stream::poisson: the mean must be in [0, 1e15] (got "
-                            + text(mean) + ")");
+    throw std::domain_error("random_stream::poisson: the mean must be in [0, 1e15] (got " +
+                            text(mean) + ")");
   return poisson_of(*this, mean);
 }
 
 namespace detail {
 
-task<result<void>> fill_uniform(exec ex, fill_view<double> x, stream_key key, double a,
-                                double b) {
+task<result<void>> fill_uniform(exec ex, fill_view<double> x, stream_key key, double a, double b) {
   if (auto ok = check_fill("fill_uniform", x); !ok)
     co_return ok;
   if (bad_uniform(a, b))
-    co_return make_error(errc::invalid_argument, "fill_uniform: the bounds must be finite with a <= b (got a = "
-                                                   + text(a) + ", b = " + text(b) + ")");
+    co_return make_error(errc::invalid_argument,
+                         "fill_uniform: the bounds must be finite with a <= b (got a = " + text(a) +
+                             ", b = " + text(b) + ")");
   co_await ex.for_each(
-    0, x.size,
-    [=](std::size_t begin, std::size_t end) {
-      for_u64(key, begin, end,
-              [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
-                for (auto k = lo; k < hi; ++k)
-                  x.data[base + k] = scaled_uniform(a, b, to_unit(bits[k]));
-              });
-    },
-    kernel_options{.name = "fill_uniform"});
+      0, x.size,
+      [=](std::size_t begin, std::size_t end) {
+        for_u64(key, begin, end,
+                [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
+                  for (auto k = lo; k < hi; ++k)
+                    x.data[base + k] = scaled_uniform(a, b, to_unit(bits[k]));
+                });
+      },
+      kernel_options{.name = "fill_uniform"});
   co_return result<void>{};
 }
 
@@ -298,34 +346,34 @@ task<result<void>> fill_normal(exec ex, fill_view<double> x, stream_key key, dou
     co_return ok;
   if (bad_normal(mean, sd))
     co_return make_error(errc::invalid_argument,
-                         "fill_normal: mean and sd must be finite with sd >= 0 (got mean = "
-                           + text(mean) + ", sd = " + text(sd) + ")");
+                         "fill_normal: mean and sd must be finite with sd >= 0 (got mean = " +
+                             text(mean) + ", sd = " + text(sd) + ")");
   co_await ex.for_each(
-    0, x.size,
-    [=](std::size_t begin, std::size_t end) {
-      alignas(64) double z[2 * batch];
-      std::uint32_t tail[2 * batch];
-      for_u64(key, begin, end,
-              [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
-                // The central branch for every element (vectorized), then the tails (15%),
-                // listed without branches so that their random positions cost no mispredicts.
-                for (auto k = lo; k < hi; ++k)
-                  z[k] = ppnd_central(to_open_unit(bits[k]) - 0.5);
-                std::size_t tails = 0;
-                for (auto k = lo; k < hi; ++k) {
-                  tail[tails] = static_cast<std::uint32_t>(k);
-                  tails += std::fabs(to_open_unit(bits[k]) - 0.5) > ppnd_split ? 1 : 0;
-                }
-                for (std::size_t t = 0; t < tails; ++t) {
-                  auto k = tail[t];
-                  double p = to_open_unit(bits[k]);
-                  z[k] = ppnd_tail(p, p - 0.5);
-                }
-                for (auto k = lo; k < hi; ++k)
-                  x.data[base + k] = affine(mean, sd, z[k]);
-              });
-    },
-    kernel_options{.name = "fill_normal"});
+      0, x.size,
+      [=](std::size_t begin, std::size_t end) {
+        alignas(64) double z[2 * batch];
+        std::uint32_t tail[2 * batch];
+        for_u64(key, begin, end,
+                [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
+                  // The central branch for every element (vectorized), then the tails (15%),
+                  // listed without branches so that their random positions cost no mispredicts.
+                  for (auto k = lo; k < hi; ++k)
+                    z[k] = ppnd_central(to_open_unit(bits[k]) - 0.5);
+                  std::size_t tails = 0;
+                  for (auto k = lo; k < hi; ++k) {
+                    tail[tails] = static_cast<std::uint32_t>(k);
+                    tails += std::fabs(to_open_unit(bits[k]) - 0.5) > ppnd_split ? 1 : 0;
+                  }
+                  for (std::size_t t = 0; t < tails; ++t) {
+                    auto k = tail[t];
+                    double p = to_open_unit(bits[k]);
+                    z[k] = ppnd_tail(p, p - 0.5);
+                  }
+                  for (auto k = lo; k < hi; ++k)
+                    x.data[base + k] = affine(mean, sd, z[k]);
+                });
+      },
+      kernel_options{.name = "fill_normal"});
   co_return result<void>{};
 }
 
@@ -334,18 +382,18 @@ task<result<void>> fill_exponential(exec ex, fill_view<double> x, stream_key key
     co_return ok;
   if (bad_rate(rate))
     co_return make_error(errc::invalid_argument,
-                         "fill_exponential: the rate must be finite and > 0 (got " + text(rate)
-                           + ")");
+                         "fill_exponential: the rate must be finite and > 0 (got " + text(rate) +
+                             ")");
   co_await ex.for_each(
-    0, x.size,
-    [=](std::size_t begin, std::size_t end) {
-      for_u64(key, begin, end,
-              [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
-                for (auto k = lo; k < hi; ++k)
-                  x.data[base + k] = exponential_of(rate, bits[k]);
-              });
-    },
-    kernel_options{.name = "fill_exponential"});
+      0, x.size,
+      [=](std::size_t begin, std::size_t end) {
+        for_u64(key, begin, end,
+                [&](std::size_t base, const std::uint64_t* bits, std::size_t lo, std::size_t hi) {
+                  for (auto k = lo; k < hi; ++k)
+                    x.data[base + k] = exponential_of(rate, bits[k]);
+                });
+      },
+      kernel_options{.name = "fill_exponential"});
   co_return result<void>{};
 }
 
@@ -359,14 +407,14 @@ task<result<void>> fill_poisson_impl(exec ex, fill_view<T> x, stream_key key, do
     co_return make_error(errc::invalid_argument,
                          "fill_poisson: the mean must be in [0, 1e15] (got " + text(mean) + ")");
   co_await ex.for_each(
-    0, x.size,
-    [=](std::size_t begin, std::size_t end) {
-      for (auto i = begin; i < end; ++i) {
-        random_stream s{key, i * poisson_blocks_per_element};
-        x.data[i] = static_cast<T>(poisson_of(s, mean));
-      }
-    },
-    kernel_options{.name = "fill_poisson"});
+      0, x.size,
+      [=](std::size_t begin, std::size_t end) {
+        for (auto i = begin; i < end; ++i) {
+          random_stream s{key, i * poisson_blocks_per_element};
+          x.data[i] = static_cast<T>(poisson_of(s, mean));
+        }
+      },
+      kernel_options{.name = "fill_poisson"});
   co_return result<void>{};
 }
 
@@ -376,8 +424,7 @@ task<result<void>> fill_poisson(exec ex, fill_view<double> x, stream_key key, do
   return fill_poisson_impl(ex, x, key, mean);
 }
 
-task<result<void>> fill_poisson(exec ex, fill_view<std::int64_t> x, stream_key key,
-                                double mean) {
+task<result<void>> fill_poisson(exec ex, fill_view<std::int64_t> x, stream_key key, double mean) {
   return fill_poisson_impl(ex, x, key, mean);
 }
 

@@ -14,7 +14,7 @@
 #include "internal/node_state.hpp"
 
 #if defined(__x86_64__)
-#  include <x86intrin.h>
+#include <x86intrin.h>
 #endif
 
 namespace troupe {
@@ -56,7 +56,7 @@ namespace detail {
 std::string demangle(const std::type_info& ti) {
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> name{
-    abi::__cxa_demangle(ti.name(), nullptr, nullptr, &status), std::free};
+      abi::__cxa_demangle(ti.name(), nullptr, nullptr, &status), std::free};
   return status == 0 && name ? std::string{name.get()} : std::string{ti.name()};
 }
 
@@ -108,7 +108,7 @@ std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t t) noexcept {
 std::uint8_t registry::this_thread_shard() noexcept {
   static std::atomic<std::uint8_t> next{0};
   thread_local const std::uint8_t mine =
-    static_cast<std::uint8_t>(next.fetch_add(1, std::memory_order_relaxed) % shard_count);
+      static_cast<std::uint8_t>(next.fetch_add(1, std::memory_order_relaxed) % shard_count);
   return mine;
 }
 
@@ -163,7 +163,7 @@ actor_info read_record(const actor_record& rec) {
   out.id = rec.id;
   auto given = [&](std::string spawn_options::*field) -> const std::string* {
     return rec.given != nullptr && !((*rec.given).*field).empty() ? &((*rec.given).*field)
-                                                                 : nullptr;
+                                                                  : nullptr;
   };
   auto* name = given(&spawn_options::name);
   auto* type = given(&spawn_options::type);
@@ -190,9 +190,8 @@ actor_info read_record(const actor_record& rec) {
         info.types = *a.desc.types;
       info.since = ticks_to_wall(a.since);
       if (a.desc.timeout != std::chrono::nanoseconds::max())
-        info.until = info.since
-                     + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                       a.desc.timeout);
+        info.until = info.since + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                      a.desc.timeout);
       if (a.desc.kernel) {
         info.kernel = a.desc.kernel->name();
         info.chunks_done = a.desc.kernel->chunks_done();

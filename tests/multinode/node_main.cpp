@@ -53,12 +53,12 @@ troupe::behavior adder(troupe::context& self, int offset, caf::actor client) {
   self.monitor(client);
   self.set_down_handler([&self](caf::down_msg&) { self.quit(); });
   return {
-    [offset](int x, int y) { return offset + x + y; },
-    [](scale_atom, point p, double k) {
-      return point{p.x * k, p.y * k, p.label + " scaled"};
-    },
-    [](pid_atom) { return static_cast<int>(::getpid()); },
-    [](forgotten f) { return f.value; },
+      [offset](int x, int y) { return offset + x + y; },
+      [](scale_atom, point p, double k) {
+        return point{p.x * k, p.y * k, p.label + " scaled"};
+      },
+      [](pid_atom) { return static_cast<int>(::getpid()); },
+      [](forgotten f) { return f.value; },
   };
 }
 
@@ -67,19 +67,19 @@ void say(const std::string& key, const std::string& value) {
 }
 
 std::string describe(const troupe::error& e) {
-  auto code = e.code() == troupe::errc::type_not_registered ? "type_not_registered"
-              : e.code() == troupe::errc::timeout           ? "timeout"
+  auto code = e.code() == troupe::errc::type_not_registered  ? "type_not_registered"
+              : e.code() == troupe::errc::timeout            ? "timeout"
               : e.code() == troupe::errc::unexpected_message ? "unexpected_message"
               : e.code() == troupe::errc::no_such_actor_type ? "no_such_actor_type"
-                                                              : "other";
+                                                             : "other";
   return std::string{code} + ": " + e.message();
 }
 
 /// The joiner's side: one scenario, reported line by line.
 troupe::task<> client(troupe::context& self, troupe::peer server, std::string scenario,
                       double timeout_s, std::shared_ptr<std::promise<int>> exit_code) {
-  auto timeout = std::chrono::duration_cast<troupe::duration>(
-    std::chrono::duration<double>(timeout_s));
+  auto timeout =
+      std::chrono::duration_cast<troupe::duration>(std::chrono::duration<double>(timeout_s));
   // The adder also tells the listener when this client is done: it ends when we do.
   auto a = co_await troupe::spawn_remote(self, server, "adder", timeout, 100, self.handle());
   if (!a) {
@@ -149,13 +149,13 @@ int main(int argc, char** argv) {
   cfg.set("middleman.connection-timeout", caf::timespan{2s});
   auto served = std::make_shared<std::promise<void>>();
   auto serving = std::make_shared<std::atomic<bool>>(false);
-  cfg.add_actor_type("adder", troupe::make_factory<int, caf::actor>(
-                                [served, serving](troupe::context& self, int offset,
-                                                  caf::actor client) {
-                                  if (!serving->exchange(true))
-                                    self.attach_functor([served] { served->set_value(); });
-                                  return adder(self, offset, std::move(client));
-                                }));
+  cfg.add_actor_type("adder",
+                     troupe::make_factory<int, caf::actor>(
+                         [served, serving](troupe::context& self, int offset, caf::actor client) {
+                           if (!serving->exchange(true))
+                             self.attach_functor([served] { served->set_value(); });
+                           return adder(self, offset, std::move(client));
+                         }));
   // node::start rather than troupe::run: whether to register 'point' depends on a flag, and
   // message types must be added before the node starts.
   if (auto parsed = cfg.parse_args(argc, argv); !parsed) {

@@ -18,15 +18,13 @@ struct program {
   const char* exe;
 };
 
-const std::vector<program> programs{{"hello", TROUPE_HELLO_EXE},
-                                    {"pingpong", TROUPE_PINGPONG_EXE}};
+const std::vector<program> programs{{"hello", TROUPE_HELLO_EXE}, {"pingpong", TROUPE_PINGPONG_EXE}};
 
 // Runs `exe args...`, expects a non-zero exit and exactly one line on stderr; returns it.
 std::string single_error_line(const program& p, std::vector<std::string> args) {
   process proc{p.exe, std::move(args)};
   auto code = proc.wait(finish_timeout, "the program to reject its options");
-  INFO("command: " << proc.describe() << "\nstdout:\n" << proc.out() << "stderr:\n"
-                   << proc.err());
+  INFO("command: " << proc.describe() << "\nstdout:\n" << proc.out() << "stderr:\n" << proc.err());
   CHECK(code != 0);
   CHECK(code < 128); // an exit, not a crash (abort, segfault)
   auto lines = lines_of(proc.err());
@@ -63,8 +61,7 @@ TEST_CASE("a troupe program rejects a bad HOST:PORT with one line naming the fla
     CHECK_THAT(single_error_line(p, {"--listen", "nohost"}),
                Catch::Contains("--listen must be HOST:PORT") && Catch::Contains("'nohost'"));
     CHECK_THAT(single_error_line(p, {"--listen", "1.2.3.4:99999"}),
-               Catch::Contains("--listen must be HOST:PORT")
-                 && Catch::Contains("'1.2.3.4:99999'"));
+               Catch::Contains("--listen must be HOST:PORT") && Catch::Contains("'1.2.3.4:99999'"));
     CHECK_THAT(single_error_line(p, {"--join=127.0.0.1:"}),
                Catch::Contains("--join must be HOST:PORT"));
   }
@@ -77,8 +74,7 @@ TEST_CASE("a troupe program told to listen on a port in use says so in one line"
   for (auto& p : programs) {
     CAPTURE(p.name);
     auto line = single_error_line(p, {"--listen", first.address()});
-    CHECK_THAT(line, Catch::Contains("--listen " + first.address())
-                       && Catch::Contains("in use"));
+    CHECK_THAT(line, Catch::Contains("--listen " + first.address()) && Catch::Contains("in use"));
   }
 }
 
@@ -113,8 +109,8 @@ TEST_CASE("a troupe program answers --help on stdout, listing its options, and e
     REQUIRE(proc.wait(finish_timeout, "--help to print and exit") == 0);
     CHECK(proc.err().empty());
     CHECK_THAT(proc.out(), Catch::StartsWith(std::string{"usage: "} + p.name + " [options]"));
-    for (auto opt : {"--threads", "--listen", "--join", "--join-timeout", "--config", "--help",
-                     own})
+    for (auto opt :
+         {"--threads", "--listen", "--join", "--join-timeout", "--config", "--help", own})
       CHECK_THAT(proc.out(), Catch::Contains(std::string{"\n  "} + opt + " "));
   }
 }
@@ -123,8 +119,8 @@ TEST_CASE("pingpong --join of a closed port exits 1 with one line naming the add
           "[multinode][options]") {
   held_port closed{held_port::refuse};
   auto line = single_error_line(programs[1], {"--join", closed.address(), "--join-timeout", "1"});
-  CHECK_THAT(line, Catch::StartsWith("pingpong: --join " + closed.address()
-                                     + ": no node answered within 1 s"));
+  CHECK_THAT(line, Catch::StartsWith("pingpong: --join " + closed.address() +
+                                     ": no node answered within 1 s"));
 }
 
 TEST_CASE("a troupe program gives up --join within its timeout when the peer never answers",

@@ -34,8 +34,8 @@ TEST_CASE("pingpong --listen exits 0 when its peer's process dies mid-game",
           "[multinode][pingpong]") {
   listener server{TROUPE_PINGPONG_EXE};
   process client{TROUPE_PINGPONG_EXE, {"--join", server.address(), "--rounds", "1000000000"}};
-  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving")
-          == "serving a peer");
+  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving") ==
+          "serving a peer");
   client.signal(SIGKILL);
   REQUIRE(client.wait(finish_timeout, "the killed joiner") == 128 + SIGKILL);
   REQUIRE(server.proc.wait(finish_timeout, "the listener to notice that its peer died") == 0);
@@ -47,8 +47,8 @@ TEST_CASE("pingpong --listen exits 0 when its peer freezes mid-game", "[multinod
   // (middleman.heartbeat-interval / connection-timeout, set by pingpong) can tell.
   listener server{TROUPE_PINGPONG_EXE};
   process client{TROUPE_PINGPONG_EXE, {"--join", server.address(), "--rounds", "1000000000"}};
-  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving")
-          == "serving a peer");
+  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving") ==
+          "serving a peer");
   client.signal(SIGSTOP);
   REQUIRE(server.proc.wait(finish_timeout, "the listener to notice that its peer froze") == 0);
   CHECK_THAT(server.proc.out(), Catch::Contains("peer gone"));
@@ -59,8 +59,8 @@ TEST_CASE("pingpong --join fails with one line when the listener dies mid-game",
           "[multinode][pingpong]") {
   listener server{TROUPE_PINGPONG_EXE};
   process client{TROUPE_PINGPONG_EXE, {"--join", server.address(), "--rounds", "1000000000"}};
-  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving")
-          == "serving a peer");
+  REQUIRE(server.proc.read_line(start_timeout, "the listener to start serving") ==
+          "serving a peer");
   server.proc.signal(SIGKILL);
   REQUIRE(client.wait(finish_timeout, "the joiner to notice that the listener died") == 1);
   INFO("joiner stderr: " << client.err());

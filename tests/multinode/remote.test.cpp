@@ -17,8 +17,7 @@ struct session {
   explicit session(const std::string& scenario, std::vector<std::string> server_flags = {},
                    std::vector<std::string> client_flags = {})
     : server(TROUPE_TEST_NODE_EXE, std::move(server_flags)) {
-    client_flags.insert(client_flags.begin(), {"--join", server.address(), "--scenario",
-                                               scenario});
+    client_flags.insert(client_flags.begin(), {"--join", server.address(), "--scenario", scenario});
     process client{TROUPE_TEST_NODE_EXE, std::move(client_flags)};
     client_code = client.wait(finish_timeout, "the joiner to run scenario '" + scenario + "'");
     out = client.out();

@@ -15,21 +15,21 @@ TEST_CASE("parallel_for_blocks visits each 1-D block once with its true size",
   test_node n{4};
   std::vector<std::atomic<int>> seen(10'007);
   std::atomic<int> blocks{0};
-  auto r = parallel_for_blocks(*n, block_range_1d{10'007, 1000}, [&](Eigen::Index b, Eigen::Index s) {
-    CHECK(b % 1000 == 0);
-    CHECK(s == std::min<Eigen::Index>(1000, 10'007 - b));
-    for (auto i = b; i < b + s; ++i)
-      seen[static_cast<std::size_t>(i)]++;
-    blocks++;
-  });
+  auto r =
+      parallel_for_blocks(*n, block_range_1d{10'007, 1000}, [&](Eigen::Index b, Eigen::Index s) {
+        CHECK(b % 1000 == 0);
+        CHECK(s == std::min<Eigen::Index>(1000, 10'007 - b));
+        for (auto i = b; i < b + s; ++i)
+          seen[static_cast<std::size_t>(i)]++;
+        blocks++;
+      });
   REQUIRE(r);
   CHECK(blocks == 11);
   for (auto& s : seen)
     REQUIRE(s == 1);
 }
 
-TEST_CASE("parallel_for_blocks covers a 2-D range with tiles exactly once",
-          "[numerics][blocks]") {
+TEST_CASE("parallel_for_blocks covers a 2-D range with tiles exactly once", "[numerics][blocks]") {
   test_node n{2};
   std::mutex m;
   std::set<std::tuple<Eigen::Index, Eigen::Index, Eigen::Index, Eigen::Index>> tiles;

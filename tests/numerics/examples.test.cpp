@@ -44,7 +44,8 @@ namespace {
 }
 
 [[maybe_unused]] std::uint32_t be32(const unsigned char* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
 }
 
 } // namespace
@@ -54,8 +55,8 @@ TEST_CASE("pi prints the same digits for --threads 1, 2 and 4", "[numerics][exam
   std::vector<std::string> estimates;
   for (int threads : {1, 2, 4}) {
     int status = 0;
-    auto out = run(std::string{TROUPE_EXAMPLE_PI} + " --samples 10000000 --seed 7 --threads "
-                     + std::to_string(threads),
+    auto out = run(std::string{TROUPE_EXAMPLE_PI} + " --samples 10000000 --seed 7 --threads " +
+                       std::to_string(threads),
                    status);
     REQUIRE(status == 0);
     estimates.push_back(first_line(out));

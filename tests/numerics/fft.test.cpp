@@ -19,8 +19,8 @@ Eigen::VectorXcd naive_dft(const Eigen::VectorXcd& x) {
   Eigen::VectorXcd y = Eigen::VectorXcd::Zero(n);
   for (Eigen::Index k = 0; k < n; ++k)
     for (Eigen::Index t = 0; t < n; ++t)
-      y[k] += x[t] * std::polar(1.0, -2 * std::numbers::pi * static_cast<double>((k * t) % n)
-                                        / static_cast<double>(n));
+      y[k] += x[t] * std::polar(1.0, -2 * std::numbers::pi * static_cast<double>((k * t) % n) /
+                                         static_cast<double>(n));
   return y;
 }
 
@@ -54,8 +54,7 @@ double max_error(const Eigen::MatrixXcd& a, const Eigen::MatrixXcd& b) {
 
 } // namespace
 
-TEST_CASE("fft and ifft match the DFT definition for lengths with any factors",
-          "[numerics][fft]") {
+TEST_CASE("fft and ifft match the DFT definition for lengths with any factors", "[numerics][fft]") {
   test_node n{2};
   for (Eigen::Index len : {1, 2, 3, 4, 7, 12, 30, 64, 97, 100}) {
     CAPTURE(len);
@@ -111,7 +110,7 @@ TEST_CASE("ifft2 inverts fft2, also awaited in an actor", "[numerics][fft]") {
     if (!y)
       co_return false;
     auto back = co_await ifft2(self, *y);
-    co_return back && max_error(*back, x) < 1e-13;
+    co_return back&& max_error(*back, x) < 1e-13;
   });
   CHECK(r);
 }

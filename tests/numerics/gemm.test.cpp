@@ -20,8 +20,7 @@ Eigen::MatrixXd filled(Eigen::Index rows, Eigen::Index cols, double seed) {
 
 } // namespace
 
-TEST_CASE("gemm matches Eigen and gives the same bits for 1, 2 and 4 workers",
-          "[numerics][gemm]") {
+TEST_CASE("gemm matches Eigen and gives the same bits for 1, 2 and 4 workers", "[numerics][gemm]") {
   // Wide (split by columns) and tall (split by rows) products.
   for (auto [m, k, n] : {std::tuple{300, 257, 410}, std::tuple{517, 64, 90}}) {
     CAPTURE(m, k, n);
@@ -61,13 +60,12 @@ TEST_CASE("gemm awaited in an actor equals the synchronous call", "[numerics][ge
   Eigen::MatrixXd sync, awaited;
   REQUIRE(gemm(*node, a, b, sync));
   auto r = troupe::numerics::test::in_actor(
-    *node, [&](troupe::context& self) { return gemm(self, a, b, awaited); });
+      *node, [&](troupe::context& self) { return gemm(self, a, b, awaited); });
   REQUIRE(r);
   CHECK(same_bits(sync, awaited));
 }
 
-TEST_CASE("gemv matches Eigen and gives the same bits for 1, 2 and 4 workers",
-          "[numerics][gemm]") {
+TEST_CASE("gemv matches Eigen and gives the same bits for 1, 2 and 4 workers", "[numerics][gemm]") {
   auto a = filled(1000, 333, 0.5);
   Eigen::VectorXd x = filled(333, 1, 0.8);
   Eigen::VectorXd y0 = filled(1000, 1, 0.1);

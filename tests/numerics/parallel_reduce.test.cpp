@@ -17,7 +17,8 @@ namespace {
 std::vector<double> awkward_values(std::size_t n) {
   std::vector<double> v(n);
   for (std::size_t i = 0; i < n; ++i)
-    v[i] = std::sin(0.37 * static_cast<double>(i)) * std::pow(10.0, static_cast<double>(i % 17) - 8);
+    v[i] =
+        std::sin(0.37 * static_cast<double>(i)) * std::pow(10.0, static_cast<double>(i % 17) - 8);
   return v;
 }
 
@@ -68,14 +69,14 @@ TEST_CASE("parallel_reduce with a range map and a custom combine finds the maxim
   for (std::size_t i = 0; i < v.size(); ++i)
     v[i] = static_cast<int>((i * 7919) % 49'999);
   auto r = parallel_reduce(
-    *n, 0, v.size(), 0,
-    [&](std::size_t b, std::size_t e) {
-      int m = 0;
-      for (auto i = b; i < e; ++i)
-        m = std::max(m, v[i]);
-      return m;
-    },
-    [](int x, int y) { return std::max(x, y); });
+      *n, 0, v.size(), 0,
+      [&](std::size_t b, std::size_t e) {
+        int m = 0;
+        for (auto i = b; i < e; ++i)
+          m = std::max(m, v[i]);
+        return m;
+      },
+      [](int x, int y) { return std::max(x, y); });
   REQUIRE(r);
   CHECK(*r == 49'998);
 }
@@ -84,8 +85,8 @@ TEST_CASE("parallel_reduce combines chunks in index order", "[numerics][reduce]"
   // String concatenation is not commutative: any other order would show.
   test_node n{4};
   auto r = parallel_reduce(
-    *n, 0, 20, std::string{}, [](std::size_t i) { return std::string(1, char('a' + i)); },
-    std::plus<>{}, reduce_options{.name = "concat", .chunks = 7});
+      *n, 0, 20, std::string{}, [](std::size_t i) { return std::string(1, char('a' + i)); },
+      std::plus<>{}, reduce_options{.name = "concat", .chunks = 7});
   REQUIRE(r);
   CHECK(*r == "abcdefghijklmnopqrst");
 }
@@ -122,8 +123,8 @@ TEST_CASE("a synchronous kernel called inside an actor on a one-worker node comp
   test_node n{1};
   std::vector<double> v(200'000, 0.5);
   auto r = troupe::numerics::test::in_actor(*n, [&](troupe::context& self) -> troupe::task<double> {
-    auto s = parallel_reduce(self.home_system(), 0, v.size(), 0.0,
-                             [&](std::size_t i) { return v[i]; });
+    auto s =
+        parallel_reduce(self.home_system(), 0, v.size(), 0.0, [&](std::size_t i) { return v[i]; });
     co_return s ? *s : -1.0;
   });
   CHECK(r == 100'000.0);
@@ -137,7 +138,8 @@ TEST_CASE("a hundred actors awaiting reductions at once on one worker all finish
   auto done = std::make_shared<std::promise<void>>();
   for (int a = 0; a < 100; ++a)
     troupe::spawn(*n, [&v, all, done](troupe::context& self) -> troupe::task<> {
-      auto s = co_await parallel_reduce(self, 0, v.size(), 0.0, [&](std::size_t i) { return v[i]; });
+      auto s =
+          co_await parallel_reduce(self, 0, v.size(), 0.0, [&](std::size_t i) { return v[i]; });
       if (s && *s == 50'000.0 && ++*all == 100)
         done->set_value();
     });

@@ -60,14 +60,14 @@ constexpr stream_key key{20240601, stream_id(7, 3)};
 
 TEST_CASE("philox4x32_10 matches Random123 and its known-answer vectors", "[numerics][random]") {
   // Known answers from Random123's kat_vectors for philox4x32 with 10 rounds.
-  CHECK(philox4x32_10({0, 0, 0, 0}, {0, 0})
-        == philox_block{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u});
+  CHECK(philox4x32_10({0, 0, 0, 0}, {0, 0}) ==
+        philox_block{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u});
   CHECK(philox4x32_10({0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},
-                   {0xffffffffu, 0xffffffffu})
-        == philox_block{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu});
+                      {0xffffffffu, 0xffffffffu}) ==
+        philox_block{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu});
   CHECK(philox4x32_10({0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
-                   {0xa4093822u, 0x299f31d0u})
-        == philox_block{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
+                      {0xa4093822u, 0x299f31d0u}) ==
+        philox_block{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
 #ifdef TROUPE_HAVE_RANDOM123
   // And the library itself (librandom123-dev), on counters and keys of every shape.
   r123::Philox4x32 reference;
@@ -81,8 +81,7 @@ TEST_CASE("philox4x32_10 matches Random123 and its known-answer vectors", "[nume
 #endif
 }
 
-TEST_CASE("random_stream reads blocks keyed by seed, stream id and counter",
-          "[numerics][random]") {
+TEST_CASE("random_stream reads blocks keyed by seed, stream id and counter", "[numerics][random]") {
   random_stream s{key};
   for (std::uint64_t b = 0; b < 3; ++b) {
     auto block = random_block(key, b);
@@ -128,7 +127,7 @@ TEST_CASE("fills equal the sequential stream for 1, 2 and 4 workers and when awa
   test_node node{2};
   Eigen::ArrayXd az(n);
   auto r = troupe::numerics::test::in_actor(
-    *node, [&](troupe::context& self) { return fill_normal(self, az, key, 2.0, 0.5); });
+      *node, [&](troupe::context& self) { return fill_normal(self, az, key, 2.0, 0.5); });
   REQUIRE(r);
   CHECK(same_bits(az, z));
 }

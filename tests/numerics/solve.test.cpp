@@ -18,8 +18,8 @@ std::vector<Mat> batch_of(std::size_t count, Eigen::Index n, bool spd) {
     Mat m(n, n);
     for (Eigen::Index j = 0; j < n; ++j)
       for (Eigen::Index i = 0; i < n; ++i)
-        m(i, j) = std::sin(1.3 * static_cast<double>(k) + 0.7 * static_cast<double>(i)
-                           + 0.31 * static_cast<double>(j * j));
+        m(i, j) = std::sin(1.3 * static_cast<double>(k) + 0.7 * static_cast<double>(i) +
+                           0.31 * static_cast<double>(j * j));
     if (spd)
       m = (m * m.transpose()).eval();
     m.diagonal().array() += static_cast<double>(n);
@@ -75,9 +75,8 @@ TEST_CASE("lu_solve takes dynamic matrices and several right-hand sides, also aw
   std::vector<Eigen::MatrixXd> b;
   for (std::size_t k = 0; k < a.size(); ++k)
     b.push_back(Eigen::MatrixXd::Identity(17, 3) * static_cast<double>(k + 1));
-  auto x = troupe::numerics::test::in_actor(*n, [&](troupe::context& self) {
-    return lu_solve(self, a, b);
-  });
+  auto x = troupe::numerics::test::in_actor(
+      *n, [&](troupe::context& self) { return lu_solve(self, a, b); });
   REQUIRE(x);
   REQUIRE(x->size() == a.size());
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -103,8 +102,7 @@ TEST_CASE("batched_inverse and inverse match Eigen", "[numerics][solve]") {
   CHECK(same_bits(results[0], results[2]));
 }
 
-TEST_CASE("solves name the lowest singular, indefinite or non-finite matrix",
-          "[numerics][solve]") {
+TEST_CASE("solves name the lowest singular, indefinite or non-finite matrix", "[numerics][solve]") {
   test_node n{4};
   auto a = batch_of<Eigen::Matrix3d>(1000, 3, false);
   auto b = rhs_of<Eigen::Vector3d>(1000, 3);

@@ -108,9 +108,8 @@ TEST_CASE("array special functions equal the scalar ones bit for bit for 1, 2 an
 TEST_CASE("array special functions keep the shape and can be awaited", "[numerics][special]") {
   test_node n{2};
   Eigen::ArrayXXd x = Eigen::ArrayXXd::Constant(30, 20, 1.0);
-  auto r = troupe::numerics::test::in_actor(*n, [&](troupe::context& self) {
-    return bessel_j1(self, x);
-  });
+  auto r = troupe::numerics::test::in_actor(
+      *n, [&](troupe::context& self) { return bessel_j1(self, x); });
   REQUIRE(r);
   CHECK(r->rows() == 30);
   CHECK(r->cols() == 20);

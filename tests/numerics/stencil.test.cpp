@@ -20,20 +20,20 @@ Eigen::ArrayXXd bumpy(Eigen::Index rows, Eigen::Index cols) {
 Eigen::ArrayXXd reference5(const Eigen::ArrayXXd& u, stencil5_weights w) {
   Eigen::ArrayXXd out = u;
   auto r = u.rows() - 2, c = u.cols() - 2;
-  out.block(1, 1, r, c) = w.center * u.block(1, 1, r, c)
-                          + w.di * (u.block(0, 1, r, c) + u.block(2, 1, r, c))
-                          + w.dj * (u.block(1, 0, r, c) + u.block(1, 2, r, c));
+  out.block(1, 1, r, c) = w.center * u.block(1, 1, r, c) +
+                          w.di * (u.block(0, 1, r, c) + u.block(2, 1, r, c)) +
+                          w.dj * (u.block(1, 0, r, c) + u.block(1, 2, r, c));
   return out;
 }
 
 Eigen::ArrayXXd reference9(const Eigen::ArrayXXd& u, stencil9_weights w) {
   Eigen::ArrayXXd out = u;
   auto r = u.rows() - 2, c = u.cols() - 2;
-  out.block(1, 1, r, c) = w.center * u.block(1, 1, r, c)
-                          + w.di * (u.block(0, 1, r, c) + u.block(2, 1, r, c))
-                          + w.dj * (u.block(1, 0, r, c) + u.block(1, 2, r, c))
-                          + w.diag * (u.block(0, 0, r, c) + u.block(2, 0, r, c)
-                                      + u.block(0, 2, r, c) + u.block(2, 2, r, c));
+  out.block(1, 1, r, c) =
+      w.center * u.block(1, 1, r, c) + w.di * (u.block(0, 1, r, c) + u.block(2, 1, r, c)) +
+      w.dj * (u.block(1, 0, r, c) + u.block(1, 2, r, c)) +
+      w.diag *
+          (u.block(0, 0, r, c) + u.block(2, 0, r, c) + u.block(0, 2, r, c) + u.block(2, 2, r, c));
   return out;
 }
 

@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 
 /// A node with `threads` workers and the config it needs to outlive it.
 struct test_node {
-  explicit test_node(std::size_t threads) : cfg(std::make_unique<node_config>("numerics-test")) {
+  explicit test_node(std::size_t threads)
+    : cfg(std::make_unique<node_config>("numerics-test")) {
     cfg->threads = threads;
     auto n = node::start(*cfg);
     if (!n)

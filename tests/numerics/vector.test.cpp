@@ -67,8 +67,8 @@ TEST_CASE("dot awaited in an actor equals the synchronous call", "[numerics][vec
   auto y = wavy(500'000, 0.2);
   test_node n{2};
   auto sync = dot(*n, x, y);
-  auto awaited = troupe::numerics::test::in_actor(
-    *n, [&](troupe::context& self) { return dot(self, x, y); });
+  auto awaited =
+      troupe::numerics::test::in_actor(*n, [&](troupe::context& self) { return dot(self, x, y); });
   REQUIRE(sync);
   REQUIRE(awaited);
   CHECK(same_bits(*sync, *awaited));

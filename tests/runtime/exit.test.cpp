@@ -47,7 +47,7 @@ TEST_CASE("an exception in a coroutine handler ends the actor and reaches the re
   client->monitor(a);
   std::string reply_error;
   client->request(a, std::chrono::seconds(10), 1)
-    .receive([](int) {}, [&](caf::error& e) { reply_error = n.system().render(e); });
+      .receive([](int) {}, [&](caf::error& e) { reply_error = n.system().render(e); });
   CHECK_THAT(reply_error, Catch::Contains("negative mass"));
   std::string reason;
   client->receive([&](caf::down_msg& dm) { reason = n.system().render(dm.reason); },
@@ -73,17 +73,17 @@ TEST_CASE("a killed actor destroys its suspended coroutine frames", "[runtime][e
   auto n = start_node(2);
   auto destroyed = std::make_shared<std::atomic<int>>(0);
   outcome<bool> suspended;
-  auto a = troupe::spawn(n, [destroyed, p = suspended.promise](
-                              troupe::context& self) -> troupe::behavior {
-    self.send(self.handle(), 0);
-    return {
-      [&self, destroyed, p](int) -> troupe::task<void> {
-        frame_guard g{destroyed};
-        p->set_value(true);
-        co_await troupe::sleep(self, 10h);
-      },
-    };
-  });
+  auto a = troupe::spawn(
+      n, [destroyed, p = suspended.promise](troupe::context& self) -> troupe::behavior {
+        self.send(self.handle(), 0);
+        return {
+            [&self, destroyed, p](int) -> troupe::task<void> {
+              frame_guard g{destroyed};
+              p->set_value(true);
+              co_await troupe::sleep(self, 10h);
+            },
+        };
+      });
   REQUIRE(suspended.get("the handler to suspend"));
   CHECK(destroyed->load() == 0);
   caf::anon_send_exit(a, caf::exit_reason::kill);
@@ -93,9 +93,8 @@ TEST_CASE("a killed actor destroys its suspended coroutine frames", "[runtime][e
 
 TEST_CASE("a coroutine actor ends normally when its body returns", "[runtime][exit]") {
   auto n = start_node(2);
-  auto a = troupe::spawn(n, [](troupe::context& self) -> troupe::task<> {
-    co_await troupe::receive<go_atom>(self);
-  });
+  auto a = troupe::spawn(
+      n, [](troupe::context& self) -> troupe::task<> { co_await troupe::receive<go_atom>(self); });
   caf::scoped_actor watcher{n.system()};
   watcher->monitor(a);
   watcher->send(a, go_atom::value);

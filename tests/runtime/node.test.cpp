@@ -6,9 +6,8 @@ using namespace troupe::test;
 
 TEST_CASE("node runs a coroutine actor that awaits a reply", "[runtime][node]") {
   auto n = start_node(2);
-  auto doubler = troupe::spawn(n, [](troupe::context&) -> troupe::behavior {
-    return {[](int x) { return 2 * x; }};
-  });
+  auto doubler = troupe::spawn(
+      n, [](troupe::context&) -> troupe::behavior { return {[](int x) { return 2 * x; }}; });
   outcome<int> got;
   troupe::spawn(n, [p = got.promise, doubler](troupe::context& self) -> troupe::task<> {
     auto r = co_await troupe::request<int>(self, doubler, 5s, 21);
@@ -35,12 +34,10 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
       cfg.listen = troupe::endpoint{"127.0.0.1", 0};
       auto n = troupe::node::start(cfg);
       REQUIRE(n);
-      auto waiter = troupe::spawn(*n, [](troupe::context& self) -> troupe::task<> {
-        co_await troupe::receive<int>(self);
-      });
-      troupe::spawn(*n, [](troupe::context& self) -> troupe::task<> {
-        co_await troupe::sleep(self, 10h);
-      });
+      auto waiter = troupe::spawn(
+          *n, [](troupe::context& self) -> troupe::task<> { co_await troupe::receive<int>(self); });
+      troupe::spawn(
+          *n, [](troupe::context& self) -> troupe::task<> { co_await troupe::sleep(self, 10h); });
       troupe::spawn(*n, [waiter](troupe::context& self) -> troupe::task<> {
         (void)co_await troupe::request<int>(self, waiter, troupe::infinite, 1);
       });

@@ -91,7 +91,7 @@ TEST_CASE("blocking parallel_for from a worker thread does not deadlock with one
   caf::scoped_actor client{n.system()};
   long sum = -1;
   client->request(a, std::chrono::seconds(20), 1000)
-    .receive([&](long v) { sum = v; }, [&](caf::error& e) { FAIL(n.system().render(e)); });
+      .receive([&](long v) { sum = v; }, [&](caf::error& e) { FAIL(n.system().render(e)); });
   CHECK(sum == 999L * 1000 / 2);
 }
 

@@ -17,9 +17,8 @@ TEST_CASE("stress: 1000 actors awaiting kernels, replies and timers keep resumpt
   auto n = start_node(threads);
   constexpr int actors = 1000;
   constexpr int rounds = 10;
-  auto doubler = troupe::spawn(n, [](troupe::context&) -> troupe::behavior {
-    return {[](int x) { return 2 * x; }};
-  });
+  auto doubler = troupe::spawn(
+      n, [](troupe::context&) -> troupe::behavior { return {[](int x) { return 2 * x; }}; });
   auto finished = std::make_shared<std::atomic<int>>(0);
   auto failures = std::make_shared<std::atomic<int>>(0);
   outcome<bool> all;

@@ -39,14 +39,15 @@ public:
   using clock = std::chrono::steady_clock;
 
   /// Starts `path` with `args` (stdin from /dev/null); throws when it cannot be started.
-  process(std::string path, std::vector<std::string> args) : path_(std::move(path)) {
+  process(std::string path, std::vector<std::string> args)
+    : path_(std::move(path)) {
     int out[2] = {-1, -1};
     int err[2] = {-1, -1};
     // O_CLOEXEC: a pipe end inherited by an unrelated child would keep it open, and we would
     // never see end of file.
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
-      throw std::runtime_error("cannot create pipes for " + describe() + ": "
-                               + std::strerror(errno));
+      throw std::runtime_error("cannot create pipes for " + describe() + ": " +
+                               std::strerror(errno));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -128,8 +129,8 @@ public:
     // Output written just before exit is still in the pipes.
     while (out_fd_ >= 0 || err_fd_ >= 0)
       if (!pump(deadline))
-        fail("timed out after " + seconds(timeout) + " reading the output of "
-             + std::string{what} + " (a grandchild holds its pipes?)");
+        fail("timed out after " + seconds(timeout) + " reading the output of " + std::string{what} +
+             " (a grandchild holds its pipes?)");
     return *status_;
   }
 
@@ -157,9 +158,9 @@ private:
   }
 
   [[noreturn]] void fail(const std::string& why) const {
-    throw std::runtime_error(why + " from `" + describe() + "` (pid " + std::to_string(pid_)
-                             + ")\n--- its stdout so far:\n" + out_ + "--- its stderr so far:\n"
-                             + err_ + "---");
+    throw std::runtime_error(why + " from `" + describe() + "` (pid " + std::to_string(pid_) +
+                             ")\n--- its stdout so far:\n" + out_ + "--- its stderr so far:\n" +
+                             err_ + "---");
   }
 
   // Waits until output arrives or the child exits (or `deadline` passes: returns false).

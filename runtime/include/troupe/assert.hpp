@@ -10,8 +10,8 @@ namespace troupe::detail {
 } // namespace troupe::detail
 
 /// Checks an invariant in every build type; a broken invariant is a bug, never a user error.
-#define TROUPE_ASSERT(cond, what)                                                         \
-  do {                                                                                     \
-    if (!(cond)) [[unlikely]]                                                              \
-      ::troupe::detail::assertion_failed(__FILE__, __LINE__, what);                       \
+#define TROUPE_ASSERT(cond, what)                                                                  \
+  do {                                                                                             \
+    if (!(cond)) [[unlikely]]                                                                      \
+      ::troupe::detail::assertion_failed(__FILE__, __LINE__, what);                                \
   } while (false)

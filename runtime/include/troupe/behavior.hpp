@@ -80,12 +80,11 @@ public:
   behavior() = default;
 
   template <class... Fs>
-    requires(sizeof...(Fs) > 0)
-  behavior(Fs... fs)
+  requires(sizeof...(Fs) > 0) behavior(Fs... fs)
     : make_([... fs = std::move(fs)](context& self) mutable {
-        return caf::behavior{detail::wrap_handler(
-          self, std::move(fs), typename detail::callable_traits<Fs>::args{})...};
-      }) {
+      return caf::behavior{detail::wrap_handler(self, std::move(fs),
+                                                typename detail::callable_traits<Fs>::args{})...};
+    }) {
   }
 
   /// Builds the CAF behavior for `self` (called once, when the actor starts).

@@ -49,11 +49,13 @@ public:
   error() = default;
 
   error(std::error_code code, std::string message)
-    : code_(code), message_(std::move(message)) {
+    : code_(code)
+    , message_(std::move(message)) {
   }
 
   error(errc code, std::string message)
-    : code_(make_error_code(code)), message_(std::move(message)) {
+    : code_(make_error_code(code))
+    , message_(std::move(message)) {
   }
 
   /// The code, comparable with `troupe::errc` values.

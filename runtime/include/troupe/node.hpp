@@ -97,8 +97,7 @@ caf::actor spawn(node& n, spawn_options opts, F fn, Args... args) {
 }
 
 template <class F, class... Args>
-  requires std::invocable<F&, context&, Args&...>
-caf::actor spawn(node& n, F fn, Args... args) {
+requires std::invocable<F&, context&, Args&...> caf::actor spawn(node& n, F fn, Args... args) {
   return spawn(n.system(), spawn_options{}, std::move(fn), std::move(args)...);
 }
 
@@ -110,9 +109,9 @@ actor_factory make_factory(F fn, std::string type = {}) {
     if (!msg.match_elements<Args...>())
       return {};
     return [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      return spawn(sys, spawn_options{.name = {}, .type = type}, fn,
-                   msg.get_as<Args>(Is)...);
-    }(std::index_sequence_for<Args...>{});
+      return spawn(sys, spawn_options{.name = {}, .type = type}, fn, msg.get_as<Args>(Is)...);
+    }
+    (std::index_sequence_for<Args...>{});
   };
 }
 

@@ -53,8 +53,9 @@ bool message_matches(const caf::type_erased_tuple& m) {
 }
 
 template <class... Ts>
-using received_t = std::conditional_t<sizeof...(Ts) == 1, std::tuple_element_t<0, std::tuple<Ts...>>,
-                                      std::tuple<Ts...>>;
+using received_t =
+    std::conditional_t<sizeof...(Ts) == 1, std::tuple_element_t<0, std::tuple<Ts...>>,
+                       std::tuple<Ts...>>;
 
 /// Awaits the next message whose elements are exactly `Ts...`.
 template <bool WithTimeout, class... Ts>
@@ -63,7 +64,9 @@ public:
   using value_type = received_t<Ts...>;
   using resume_type = std::conditional_t<WithTimeout, result<value_type>, value_type>;
 
-  receive_awaiter(context& self, duration timeout) : self_(&self), timeout_(timeout) {
+  receive_awaiter(context& self, duration timeout)
+    : self_(&self)
+    , timeout_(timeout) {
   }
 
   bool await_ready() const noexcept {
@@ -73,8 +76,9 @@ public:
   void await_suspend(std::coroutine_handle<> frame) {
     auto timeout = WithTimeout ? timeout_ : infinite;
     token_ = self_->begin_await(
-      frame, {.what = await_info::kind::receive, .types = &type_names<Ts...>(), .timeout = timeout},
-      &message_matches<Ts...>);
+        frame,
+        {.what = await_info::kind::receive, .types = &type_names<Ts...>(), .timeout = timeout},
+        &message_matches<Ts...>);
     if (timeout != infinite)
       self_->resume_after(timeout, token_);
   }

@@ -16,7 +16,8 @@ namespace troupe {
 class bad_result_access : public std::runtime_error {
 public:
   explicit bad_result_access(const error& e)
-    : std::runtime_error(e.message()), error_(e) {
+    : std::runtime_error(e.message())
+    , error_(e) {
   }
 
   [[nodiscard]] const troupe::error& error() const noexcept {
@@ -33,10 +34,12 @@ class [[nodiscard]] result {
 public:
   using value_type = T;
 
-  result(T value) : data_(std::in_place_index<0>, std::move(value)) {
+  result(T value)
+    : data_(std::in_place_index<0>, std::move(value)) {
   }
 
-  result(troupe::error err) : data_(std::in_place_index<1>, std::move(err)) {
+  result(troupe::error err)
+    : data_(std::in_place_index<1>, std::move(err)) {
   }
 
   result(errc code, std::string message)
@@ -105,10 +108,12 @@ public:
 
   result() = default;
 
-  result(troupe::error err) : error_(std::move(err)) {
+  result(troupe::error err)
+    : error_(std::move(err)) {
   }
 
-  result(errc code, std::string message) : error_(troupe::error{code, std::move(message)}) {
+  result(errc code, std::string message)
+    : error_(troupe::error{code, std::move(message)}) {
   }
 
   [[nodiscard]] bool has_value() const noexcept {

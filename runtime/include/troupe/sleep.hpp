@@ -11,7 +11,9 @@ namespace detail {
 /// Awaits a timer; the timer's message resumes the frame inside its actor.
 class sleep_awaiter {
 public:
-  sleep_awaiter(context& self, duration d) : self_(&self), duration_(d) {
+  sleep_awaiter(context& self, duration d)
+    : self_(&self)
+    , duration_(d) {
   }
 
   bool await_ready() const noexcept {

@@ -86,7 +86,7 @@ public:
   task<T> get_return_object() noexcept;
 
   template <class U>
-    requires std::is_convertible_v<U&&, T>
+  requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     value_.template emplace<T>(std::forward<U>(value));
   }
@@ -135,10 +135,12 @@ public:
 
   task() noexcept = default;
 
-  explicit task(handle_type h) noexcept : handle_(h) {
+  explicit task(handle_type h) noexcept
+    : handle_(h) {
   }
 
-  task(task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {
+  task(task&& other) noexcept
+    : handle_(std::exchange(other.handle_, {})) {
   }
 
   task& operator=(task&& other) noexcept {

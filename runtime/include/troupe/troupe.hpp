@@ -9,8 +9,8 @@
 #include <troupe/node_config.hpp>
 #include <troupe/parallel_for.hpp>
 #include <troupe/receive.hpp>
-#include <troupe/request.hpp>
 #include <troupe/remote.hpp>
+#include <troupe/request.hpp>
 #include <troupe/result.hpp>
 #include <troupe/sleep.hpp>
 #include <troupe/snapshot.hpp>

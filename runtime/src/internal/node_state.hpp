@@ -3,11 +3,11 @@
 
 #include <array>
 #include <memory>
-#include <vector>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
@@ -65,7 +65,8 @@ private:
 
 class node_state {
 public:
-  explicit node_state(node_config& cfg) : cfg(&cfg) {
+  explicit node_state(node_config& cfg)
+    : cfg(&cfg) {
   }
 
   node_config* cfg;

@@ -11,20 +11,20 @@
 #pragma once
 
 #if defined(__SANITIZE_THREAD__)
-#  define TROUPE_TSAN_ENABLED 1
+#define TROUPE_TSAN_ENABLED 1
 #elif defined(__has_feature)
-#  if __has_feature(thread_sanitizer)
-#    define TROUPE_TSAN_ENABLED 1
-#  endif
+#if __has_feature(thread_sanitizer)
+#define TROUPE_TSAN_ENABLED 1
+#endif
 #endif
 
 #ifdef TROUPE_TSAN_ENABLED
-#  include <sanitizer/tsan_interface.h>
-#  define TROUPE_TSAN_RELEASE(addr)                                                           \
-    ::__tsan_release(const_cast<void*>(static_cast<const volatile void*>(addr)))
-#  define TROUPE_TSAN_ACQUIRE(addr)                                                           \
-    ::__tsan_acquire(const_cast<void*>(static_cast<const volatile void*>(addr)))
+#include <sanitizer/tsan_interface.h>
+#define TROUPE_TSAN_RELEASE(addr)                                                                  \
+  ::__tsan_release(const_cast<void*>(static_cast<const volatile void*>(addr)))
+#define TROUPE_TSAN_ACQUIRE(addr)                                                                  \
+  ::__tsan_acquire(const_cast<void*>(static_cast<const volatile void*>(addr)))
 #else
-#  define TROUPE_TSAN_RELEASE(addr) static_cast<void>(addr)
-#  define TROUPE_TSAN_ACQUIRE(addr) static_cast<void>(addr)
+#define TROUPE_TSAN_RELEASE(addr) static_cast<void>(addr)
+#define TROUPE_TSAN_ACQUIRE(addr) static_cast<void>(addr)
 #endif

@@ -45,47 +45,49 @@ inline Eigen::Index ceil_div(Eigen::Index n, Eigen::Index d) noexcept {
 template <class F>
 task<result<void>> for_blocks_1d(exec ex, block_range_1d r, F f, const char* name) {
   if (r.block <= 0)
-    co_return make_error(errc::invalid_argument, std::string{name} + ": the block size must be "
-                                                   "positive (got " + std::to_string(r.block) + ")");
+    co_return make_error(errc::invalid_argument, std::string{name} +
+                                                     ": the block size must be "
+                                                     "positive (got " +
+                                                     std::to_string(r.block) + ")");
   if (r.size <= 0)
-    co_return make_error(errc::empty_input, std::string{name} + ": the range is empty (size "
-                                              + std::to_string(r.size) + ")");
+    co_return make_error(errc::empty_input, std::string{name} + ": the range is empty (size " +
+                                                std::to_string(r.size) + ")");
   auto blocks = static_cast<std::size_t>(ceil_div(r.size, r.block));
   co_await ex.for_each(
-    0, blocks,
-    [&](std::size_t k) {
-      auto begin = static_cast<Eigen::Index>(k) * r.block;
-      f(begin, std::min(r.block, r.size - begin));
-    },
-    kernel_options{.name = name});
+      0, blocks,
+      [&](std::size_t k) {
+        auto begin = static_cast<Eigen::Index>(k) * r.block;
+        f(begin, std::min(r.block, r.size - begin));
+      },
+      kernel_options{.name = name});
   co_return result<void>{};
 }
 
 template <class F>
 task<result<void>> for_blocks_2d(exec ex, block_range_2d r, F f, const char* name) {
   if (r.block_rows <= 0 || r.block_cols <= 0)
-    co_return make_error(errc::invalid_argument,
-                         std::string{name} + ": the tile shape must be positive (got "
-                           + std::to_string(r.block_rows) + " x " + std::to_string(r.block_cols)
-                           + ")");
+    co_return make_error(errc::invalid_argument, std::string{name} +
+                                                     ": the tile shape must be positive (got " +
+                                                     std::to_string(r.block_rows) + " x " +
+                                                     std::to_string(r.block_cols) + ")");
   if (r.rows <= 0 || r.cols <= 0)
-    co_return make_error(errc::empty_input, std::string{name} + ": the range is empty ("
-                                              + std::to_string(r.rows) + " x "
-                                              + std::to_string(r.cols) + ")");
+    co_return make_error(errc::empty_input, std::string{name} + ": the range is empty (" +
+                                                std::to_string(r.rows) + " x " +
+                                                std::to_string(r.cols) + ")");
   auto tile_rows = ceil_div(r.rows, r.block_rows);
   auto tiles = static_cast<std::size_t>(tile_rows * ceil_div(r.cols, r.block_cols));
   // Tiles in column-major order, so that a chunk of consecutive tiles walks down columns.
   co_await ex.for_each(
-    0, tiles,
-    [&](std::size_t k) {
-      auto ti = static_cast<Eigen::Index>(k) % tile_rows;
-      auto tj = static_cast<Eigen::Index>(k) / tile_rows;
-      tile t{ti * r.block_rows, tj * r.block_cols, 0, 0};
-      t.rows = std::min(r.block_rows, r.rows - t.row);
-      t.cols = std::min(r.block_cols, r.cols - t.col);
-      f(t);
-    },
-    kernel_options{.name = name});
+      0, tiles,
+      [&](std::size_t k) {
+        auto ti = static_cast<Eigen::Index>(k) % tile_rows;
+        auto tj = static_cast<Eigen::Index>(k) / tile_rows;
+        tile t{ti * r.block_rows, tj * r.block_cols, 0, 0};
+        t.rows = std::min(r.block_rows, r.rows - t.row);
+        t.cols = std::min(r.block_cols, r.cols - t.col);
+        f(t);
+      },
+      kernel_options{.name = name});
   co_return result<void>{};
 }
 
@@ -104,7 +106,7 @@ template <place On, class F>
 returns<On, void> parallel_for_blocks(On& on, block_range_1d r, F f,
                                       const char* name = "parallel_for_blocks") {
   return detail::finish<On, void>(
-    detail::for_blocks_1d(detail::make_exec(on), r, std::move(f), name));
+      detail::for_blocks_1d(detail::make_exec(on), r, std::move(f), name));
 }
 
 /// Runs `f(tile)` once per tile of `r` on the pool.
@@ -112,7 +114,7 @@ template <place On, class F>
 returns<On, void> parallel_for_blocks(On& on, block_range_2d r, F f,
                                       const char* name = "parallel_for_blocks") {
   return detail::finish<On, void>(
-    detail::for_blocks_2d(detail::make_exec(on), r, std::move(f), name));
+      detail::for_blocks_2d(detail::make_exec(on), r, std::move(f), name));
 }
 
 /// Runs `f(block)` on each block_rows × block_cols block of the matrix or array `m` (an
@@ -129,19 +131,19 @@ returns<On, void> parallel_for_blocks(On& on, M&& m, Eigen::Index block_rows,
   auto range = block_range_2d{m.rows(), m.cols(), block_rows, block_cols};
   if constexpr (std::is_lvalue_reference_v<M>) {
     return parallel_for_blocks(
-      on, range,
-      [target = &m, f = std::move(f)](const tile& t) mutable {
-        f(target->block(t.row, t.col, t.rows, t.cols));
-      },
-      name);
+        on, range,
+        [target = &m, f = std::move(f)](const tile& t) mutable {
+          f(target->block(t.row, t.col, t.rows, t.cols));
+        },
+        name);
   } else {
     // A temporary view (a block, a Map) is kept by value: it refers to memory that outlives it.
     return parallel_for_blocks(
-      on, range,
-      [view = std::move(m), f = std::move(f)](const tile& t) mutable {
-        f(view.block(t.row, t.col, t.rows, t.cols));
-      },
-      name);
+        on, range,
+        [view = std::move(m), f = std::move(f)](const tile& t) mutable {
+          f(view.block(t.row, t.col, t.rows, t.cols));
+        },
+        name);
   }
 }
 

@@ -29,8 +29,8 @@ namespace troupe::numerics {
 /// What a kernel can run on: an actor (`context`, the call is `co_await`ed), a `node` or a
 /// `caf::actor_system` (the call returns when done; the calling thread runs chunks too).
 template <class On>
-concept place = std::derived_from<On, context> || std::same_as<std::remove_cv_t<On>, node>
-                || std::derived_from<On, caf::actor_system>;
+concept place = std::derived_from<On, context> || std::same_as<std::remove_cv_t<On>, node> ||
+    std::derived_from<On, caf::actor_system>;
 
 /// Whether a kernel called on `On` is awaited (`On` is an actor) rather than synchronous.
 template <class On>
@@ -62,15 +62,19 @@ class for_each_awaiter;
 class exec {
 public:
   /// Synchronous kernels on `sys`'s workers.
-  explicit exec(caf::actor_system& sys) noexcept : sys_(&sys) {
+  explicit exec(caf::actor_system& sys) noexcept
+    : sys_(&sys) {
   }
 
   /// Synchronous kernels on `n`'s workers.
-  explicit exec(node& n) noexcept : sys_(&n.system()) {
+  explicit exec(node& n) noexcept
+    : sys_(&n.system()) {
   }
 
   /// Kernels awaited by the actor `self`.
-  explicit exec(context& self) noexcept : sys_(&self.home_system()), self_(&self) {
+  explicit exec(context& self) noexcept
+    : sys_(&self.home_system())
+    , self_(&self) {
   }
 
   /// Whether the kernel suspends an actor's coroutine (else it runs synchronously).
@@ -99,11 +103,11 @@ public:
   auto for_chunks(std::size_t n, std::size_t chunks, F f, const char* name) const {
     TROUPE_ASSERT(chunks >= 1 && chunks <= (n == 0 ? 1 : n), "for_chunks: bad chunk count");
     return for_each(
-      0, chunks,
-      [f = std::move(f), n, chunks](std::size_t c) mutable {
-        f(c, c * n / chunks, (c + 1) * n / chunks);
-      },
-      kernel_options{.name = name, .chunks = chunks});
+        0, chunks,
+        [f = std::move(f), n, chunks](std::size_t c) mutable {
+          f(c, c * n / chunks, (c + 1) * n / chunks);
+        },
+        kernel_options{.name = name, .chunks = chunks});
   }
 
 private:
@@ -121,7 +125,11 @@ template <class F>
 class for_each_awaiter {
 public:
   for_each_awaiter(exec ex, std::size_t first, std::size_t last, F f, kernel_options opts)
-    : ex_(ex), first_(first), last_(last), f_(std::move(f)), opts_(opts) {
+    : ex_(ex)
+    , first_(first)
+    , last_(last)
+    , f_(std::move(f))
+    , opts_(opts) {
   }
 
   bool await_ready() const noexcept {
@@ -141,9 +149,8 @@ public:
   }
 
 private:
-  using inner_type = decltype(troupe::parallel_for(std::declval<context&>(), std::size_t{},
-                                                   std::size_t{}, std::declval<F>(),
-                                                   kernel_options{}));
+  using inner_type = decltype(troupe::parallel_for(
+      std::declval<context&>(), std::size_t{}, std::size_t{}, std::declval<F>(), kernel_options{}));
 
   exec ex_;
   std::size_t first_;
@@ -222,8 +229,8 @@ inline std::size_t elementwise_chunks(const exec& ex, std::size_t n) noexcept {
 } // namespace detail
 
 template <class F>
-detail::for_each_awaiter<std::decay_t<F>> exec::for_each(std::size_t first, std::size_t last,
-                                                         F&& f, kernel_options opts) const {
+detail::for_each_awaiter<std::decay_t<F>> exec::for_each(std::size_t first, std::size_t last, F&& f,
+                                                         kernel_options opts) const {
   return {*this, first, last, std::forward<F>(f), opts};
 }
 

@@ -35,8 +35,8 @@ namespace detail {
 template <class D>
 matrix_view matrix_view_of(const Eigen::DenseBase<D>& m) noexcept {
   static_assert(std::is_same_v<typename D::Scalar, double>, "troupe::numerics: doubles only");
-  static_assert(bool(D::Flags & Eigen::DirectAccessBit) && !bool(D::Flags & Eigen::RowMajorBit)
-                  && D::InnerStrideAtCompileTime == 1,
+  static_assert(bool(D::Flags & Eigen::DirectAccessBit) && !bool(D::Flags & Eigen::RowMajorBit) &&
+                    D::InnerStrideAtCompileTime == 1,
                 "troupe::numerics: pass a column-major MatrixXd, a Map or a block of one "
                 "(evaluate expressions first)");
   return {m.derived().data(), m.rows(), m.cols(), Eigen::OuterStride<>(m.derived().outerStride())};

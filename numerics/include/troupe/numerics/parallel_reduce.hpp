@@ -51,8 +51,7 @@ T combine_tree(std::vector<T>& parts, Combine& combine) {
 /// Reduces [begin, end) in order: `map(begin, end)` when `map` takes a range, else the left
 /// fold `combine(…combine(identity, map(begin))…, map(end - 1))`.
 template <class T, class Map, class Combine>
-T reduce_range(Map& map, Combine& combine, const T& identity, std::size_t begin,
-               std::size_t end) {
+T reduce_range(Map& map, Combine& combine, const T& identity, std::size_t begin, std::size_t end) {
   if constexpr (std::invocable<Map&, std::size_t, std::size_t>) {
     return map(begin, end);
   } else {
@@ -67,21 +66,21 @@ T reduce_range(Map& map, Combine& combine, const T& identity, std::size_t begin,
 }
 
 template <class T, class Map, class Combine>
-task<result<T>> parallel_reduce(exec ex, std::size_t first, std::size_t last, T identity,
-                                Map map, Combine combine, reduce_options opts) {
+task<result<T>> parallel_reduce(exec ex, std::size_t first, std::size_t last, T identity, Map map,
+                                Combine combine, reduce_options opts) {
   if (first >= last)
     co_return make_error(errc::empty_input,
-                         std::string{opts.name} + ": the range [" + std::to_string(first) + ", "
-                           + std::to_string(last) + ") is empty; reduce at least one element");
+                         std::string{opts.name} + ": the range [" + std::to_string(first) + ", " +
+                             std::to_string(last) + ") is empty; reduce at least one element");
   auto n = last - first;
   auto chunks = opts.chunks != 0 ? std::min(opts.chunks, n) : reduce_chunks(n);
   std::vector<T> parts(chunks, identity);
   co_await ex.for_chunks(
-    n, chunks,
-    [&](std::size_t c, std::size_t b, std::size_t e) {
-      parts[c] = reduce_range(map, combine, identity, first + b, first + e);
-    },
-    opts.name);
+      n, chunks,
+      [&](std::size_t c, std::size_t b, std::size_t e) {
+        parts[c] = reduce_range(map, combine, identity, first + b, first + e);
+      },
+      opts.name);
   co_return combine_tree(parts, combine);
 }
 

@@ -51,10 +51,10 @@ constexpr philox_block philox4x32_10(philox_block ctr, std::array<std::uint32_t,
 /// Block `index` of the stream `key`: Philox keyed by the seed, with the counter holding the
 /// block index (low 64 bits) and the stream id (high 64 bits).
 constexpr philox_block random_block(stream_key key, std::uint64_t index) noexcept {
-  return philox4x32_10({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
-                     static_cast<std::uint32_t>(key.stream),
-                     static_cast<std::uint32_t>(key.stream >> 32)},
-                    {static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)});
+  return philox4x32_10(
+      {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
+       static_cast<std::uint32_t>(key.stream), static_cast<std::uint32_t>(key.stream >> 32)},
+      {static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)});
 }
 
 /// A double in [0, 1) from the top 53 of 64 random bits.
@@ -87,7 +87,8 @@ public:
 
   /// The stream `key`, starting at block `block`.
   explicit random_stream(stream_key key, std::uint64_t block = 0) noexcept
-    : key_(key), block_(block) {
+    : key_(key)
+    , block_(block) {
   }
 
   static constexpr result_type min() noexcept {
@@ -179,8 +180,7 @@ task<result<void>> fill_normal(exec ex, fill_view<double> x, stream_key key, dou
                                double sd);
 task<result<void>> fill_exponential(exec ex, fill_view<double> x, stream_key key, double rate);
 task<result<void>> fill_poisson(exec ex, fill_view<double> x, stream_key key, double mean);
-task<result<void>> fill_poisson(exec ex, fill_view<std::int64_t> x, stream_key key,
-                                double mean);
+task<result<void>> fill_poisson(exec ex, fill_view<std::int64_t> x, stream_key key, double mean);
 
 } // namespace detail
 
@@ -193,28 +193,25 @@ task<result<void>> fill_poisson(exec ex, fill_view<std::int64_t> x, stream_key k
 /// auto ok = co_await troupe::numerics::fill_uniform(self, noise, {seed, stream_id(tile, step)});
 /// ```
 template <place On, dense D>
-returns<On, void> fill_uniform(On& on, D&& x, stream_key key, double a = 0.0,
-                               double b = 1.0) {
+returns<On, void> fill_uniform(On& on, D&& x, stream_key key, double a = 0.0, double b = 1.0) {
   return detail::finish<On, void>(
-    detail::fill_uniform(detail::make_exec(on), detail::fill_view_of(x), key, a, b));
+      detail::fill_uniform(detail::make_exec(on), detail::fill_view_of(x), key, a, b));
 }
 
 /// Fills `x` with normal numbers (mean, sd): element i is the i-th `normal(mean, sd)` of a
 /// fresh `random_stream(key)`. Bad parameters: `errc::invalid_argument`.
 template <place On, dense D>
-returns<On, void> fill_normal(On& on, D&& x, stream_key key, double mean = 0.0,
-                              double sd = 1.0) {
+returns<On, void> fill_normal(On& on, D&& x, stream_key key, double mean = 0.0, double sd = 1.0) {
   return detail::finish<On, void>(
-    detail::fill_normal(detail::make_exec(on), detail::fill_view_of(x), key, mean, sd));
+      detail::fill_normal(detail::make_exec(on), detail::fill_view_of(x), key, mean, sd));
 }
 
 /// Fills `x` with exponential numbers of `rate`: element i is the i-th `exponential(rate)` of
 /// a fresh `random_stream(key)`. Bad rate: `errc::invalid_argument`.
 template <place On, dense D>
-returns<On, void> fill_exponential(On& on, D&& x, stream_key key,
-                                   double rate = 1.0) {
+returns<On, void> fill_exponential(On& on, D&& x, stream_key key, double rate = 1.0) {
   return detail::finish<On, void>(
-    detail::fill_exponential(detail::make_exec(on), detail::fill_view_of(x), key, rate));
+      detail::fill_exponential(detail::make_exec(on), detail::fill_view_of(x), key, rate));
 }
 
 /// Fills `x` (doubles or `std::int64_t`) with Poisson counts of `mean`: element i is
@@ -223,7 +220,7 @@ returns<On, void> fill_exponential(On& on, D&& x, stream_key key,
 template <place On, dense D>
 returns<On, void> fill_poisson(On& on, D&& x, stream_key key, double mean) {
   return detail::finish<On, void>(
-    detail::fill_poisson(detail::make_exec(on), detail::fill_view_of(x), key, mean));
+      detail::fill_poisson(detail::make_exec(on), detail::fill_view_of(x), key, mean));
 }
 
 } // namespace troupe::numerics

@@ -46,16 +46,16 @@ inline std::string number_text(double x) {
 
 inline troupe::error batch_error(const char* kernel, const batch_failure& f, std::size_t count,
                                  const solve_options& opts) {
-  auto which = std::string{kernel} + ": matrix " + std::to_string(f.index) + " (of "
-               + std::to_string(count) + ")";
+  auto which = std::string{kernel} + ": matrix " + std::to_string(f.index) + " (of " +
+               std::to_string(count) + ")";
   switch (f.code) {
     case errc::non_finite:
       return make_error(f.code, which + " or its right-hand side holds NaN or infinity");
     case errc::not_positive_definite:
       return make_error(f.code, which + " is not symmetric positive definite; use lu_solve");
     default:
-      return make_error(f.code, which + " is singular: reciprocal condition estimate "
-                                  + number_text(f.rcond) + " <= " + number_text(opts.min_rcond));
+      return make_error(f.code, which + " is singular: reciprocal condition estimate " +
+                                    number_text(f.rcond) + " <= " + number_text(opts.min_rcond));
   }
 }
 
@@ -73,8 +73,8 @@ template <class Mat, class Rhs>
 result<void> check_batch(const char* kernel, std::span<const Mat> a, std::span<const Rhs> b) {
   if (a.size() != b.size())
     return make_error(errc::dimension_mismatch,
-                      std::string{kernel} + ": " + std::to_string(a.size()) + " matrices but "
-                        + std::to_string(b.size()) + " right-hand sides; pass one per matrix");
+                      std::string{kernel} + ": " + std::to_string(a.size()) + " matrices but " +
+                          std::to_string(b.size()) + " right-hand sides; pass one per matrix");
   if (a.empty())
     return make_error(errc::empty_input, std::string{kernel} + ": the batch is empty");
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -82,13 +82,13 @@ result<void> check_batch(const char* kernel, std::span<const Mat> a, std::span<c
     if (a[i].size() == 0)
       return make_error(errc::empty_input, prefix + " is empty");
     if (a[i].rows() != a[i].cols())
-      return make_error(errc::dimension_mismatch, prefix + " is " + std::to_string(a[i].rows())
-                                                    + "x" + std::to_string(a[i].cols())
-                                                    + "; it must be square");
+      return make_error(errc::dimension_mismatch, prefix + " is " + std::to_string(a[i].rows()) +
+                                                      "x" + std::to_string(a[i].cols()) +
+                                                      "; it must be square");
     if (b[i].rows() != a[i].rows())
-      return make_error(errc::dimension_mismatch,
-                        prefix + " has " + std::to_string(a[i].rows())
-                          + " rows but its right-hand side has " + std::to_string(b[i].rows()));
+      return make_error(errc::dimension_mismatch, prefix + " has " + std::to_string(a[i].rows()) +
+                                                      " rows but its right-hand side has " +
+                                                      std::to_string(b[i].rows()));
   }
   return {};
 }
@@ -109,20 +109,20 @@ solve_batch(exec ex, const char* kernel, std::span<const Mat> a, std::span<const
   auto chunks = batch_chunks(ex, a.size());
   std::vector<batch_failure> failures(chunks);
   co_await ex.for_chunks(
-    a.size(), chunks,
-    [&](std::size_t c, std::size_t begin, std::size_t end) {
-      for (auto i = begin; i < end; ++i) {
-        if (!a[i].allFinite() || !b[i].allFinite()) {
-          failures[c] = {i, errc::non_finite, 0};
-          return;
+      a.size(), chunks,
+      [&](std::size_t c, std::size_t begin, std::size_t end) {
+        for (auto i = begin; i < end; ++i) {
+          if (!a[i].allFinite() || !b[i].allFinite()) {
+            failures[c] = {i, errc::non_finite, 0};
+            return;
+          }
+          if (auto failure = solve(a[i], b[i], x[i]); failure) {
+            failures[c] = {i, failure->code, failure->rcond};
+            return;
+          }
         }
-        if (auto failure = solve(a[i], b[i], x[i]); failure) {
-          failures[c] = {i, failure->code, failure->rcond};
-          return;
-        }
-      }
-    },
-    kernel);
+      },
+      kernel);
   if (auto* f = first_failure(failures))
     co_return batch_error(kernel, *f, a.size(), opts);
   co_return x;
@@ -164,8 +164,9 @@ lu_solve(On& on, const RA& a, const RB& b, solve_options opts = {}) {
     return std::nullopt;
   };
   return detail::finish<On, std::vector<out>>(detail::solve_batch(
-    detail::make_exec(on), "lu_solve", std::span<const mat>{std::ranges::data(a), std::ranges::size(a)},
-    std::span<const rhs>{std::ranges::data(b), std::ranges::size(b)}, opts, solve));
+      detail::make_exec(on), "lu_solve",
+      std::span<const mat>{std::ranges::data(a), std::ranges::size(a)},
+      std::span<const rhs>{std::ranges::data(b), std::ranges::size(b)}, opts, solve));
 }
 
 /// Solves A[i]·x[i] = b[i] with a Cholesky factorization (A[i] symmetric positive definite;
@@ -188,9 +189,9 @@ cholesky_solve(On& on, const RA& a, const RB& b, solve_options opts = {}) {
     return std::nullopt;
   };
   return detail::finish<On, std::vector<out>>(detail::solve_batch(
-    detail::make_exec(on), "cholesky_solve",
-    std::span<const mat>{std::ranges::data(a), std::ranges::size(a)},
-    std::span<const rhs>{std::ranges::data(b), std::ranges::size(b)}, opts, solve));
+      detail::make_exec(on), "cholesky_solve",
+      std::span<const mat>{std::ranges::data(a), std::ranges::size(a)},
+      std::span<const rhs>{std::ranges::data(b), std::ranges::size(b)}, opts, solve));
 }
 
 /// The inverses of every matrix of `a` (partial-pivoting LU), on the pool. Errors as for
@@ -211,7 +212,7 @@ batched_inverse(On& on, const RA& a, solve_options opts = {}) {
   };
   std::span<const mat> as{std::ranges::data(a), std::ranges::size(a)};
   return detail::finish<On, std::vector<out>>(
-    detail::solve_batch(detail::make_exec(on), "batched_inverse", as, as, opts, solve));
+      detail::solve_batch(detail::make_exec(on), "batched_inverse", as, as, opts, solve));
 }
 
 namespace detail {

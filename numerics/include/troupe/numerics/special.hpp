@@ -8,12 +8,12 @@
 /// | function | defined for | edges |
 /// |---|---|---|
 /// | J0, J1, Jn(n, x) | all real x, integer n | ±∞ → 0 |
-/// | Y0, Y1, Yn(n, x) | x > 0, integer n | x = 0 → −∞ (the limit; +∞ for odd negative n); x < 0 → NaN; +∞ → 0 |
-/// | I(ν, x) | ν ≥ 0, x ≥ 0; x < 0 also for integer ν (Iₙ(−x) = (−1)ⁿ Iₙ(x)) | overflow → +∞ (x ≳ 700) |
-/// | K(ν, x) | ν ≥ 0, x > 0 | x = 0 → +∞; +∞ → 0; underflow → 0; x < 0 → NaN |
-/// | gamma(x) | x not a non-positive integer | ±0 → ±∞; negative integers and −∞ → NaN; x > 171.6 → +∞ |
-/// | lgamma(x) = log abs(Γ(x)) | all real x | non-positive integers and ±∞ → +∞ |
-/// | erf, erfc | all real x | erf(±∞) = ±1, erfc(−∞) = 2, erfc(+∞) = 0 |
+/// | Y0, Y1, Yn(n, x) | x > 0, integer n | x = 0 → −∞ (the limit; +∞ for odd negative n); x < 0 →
+/// NaN; +∞ → 0 | | I(ν, x) | ν ≥ 0, x ≥ 0; x < 0 also for integer ν (Iₙ(−x) = (−1)ⁿ Iₙ(x)) |
+/// overflow → +∞ (x ≳ 700) | | K(ν, x) | ν ≥ 0, x > 0 | x = 0 → +∞; +∞ → 0; underflow → 0; x < 0 →
+/// NaN | | gamma(x) | x not a non-positive integer | ±0 → ±∞; negative integers and −∞ → NaN; x >
+/// 171.6 → +∞ | | lgamma(x) = log abs(Γ(x)) | all real x | non-positive integers and ±∞ → +∞ | |
+/// erf, erfc | all real x | erf(±∞) = ±1, erfc(−∞) = 2, erfc(+∞) = 0 |
 ///
 /// J, Y come from the C library (glibc's j0/j1/jn/y0/y1/yn), I, K from libstdc++'s C++17
 /// special math (`std::cyl_bessel_i/k`), gamma and erf from <cmath>, log-gamma from the
@@ -61,8 +61,8 @@ double erfc(double x) noexcept;
 
 /// A plain Eigen array or matrix of doubles (`ArrayXd`, `ArrayXXd`, `VectorXd`, `MatrixXd`).
 template <class P>
-concept double_array = std::derived_from<P, Eigen::PlainObjectBase<P>>
-                       && std::same_as<typename P::Scalar, double>;
+concept double_array =
+    std::derived_from<P, Eigen::PlainObjectBase<P>> && std::same_as<typename P::Scalar, double>;
 
 namespace detail {
 
@@ -81,9 +81,9 @@ task<result<P>> special_map(exec ex, const P& x, special_fn fn) {
     co_return make_error(errc::empty_input, std::string{fn.name()} + ": the input is empty");
   P out(x.rows(), x.cols());
   co_await ex.for_each(
-    0, static_cast<std::size_t>(x.size()),
-    [&](std::size_t b, std::size_t e) { fn.apply(x.data() + b, out.data() + b, e - b); },
-    kernel_options{.name = fn.name()});
+      0, static_cast<std::size_t>(x.size()),
+      [&](std::size_t b, std::size_t e) { fn.apply(x.data() + b, out.data() + b, e - b); },
+      kernel_options{.name = fn.name()});
   co_return out;
 }
 

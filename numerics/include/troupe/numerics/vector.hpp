@@ -75,7 +75,7 @@ template <place On, class X, class Y>
 returns<On, double> dot(On& on, const Eigen::DenseBase<X>& x, const Eigen::DenseBase<Y>& y,
                         reduce_options opts = {}) {
   return detail::finish<On, double>(
-    detail::dot(detail::make_exec(on), detail::view_of(x), detail::view_of(y), opts));
+      detail::dot(detail::make_exec(on), detail::view_of(x), detail::view_of(y), opts));
 }
 
 /// The Euclidean norm sqrt(Σ xᵢ²) of `x`, unscaled (it overflows to infinity when Σ xᵢ²
@@ -90,7 +90,7 @@ returns<On, double> norm(On& on, const Eigen::DenseBase<X>& x, reduce_options op
 template <place On, class X, dense Y>
 returns<On, void> axpy(On& on, double a, const Eigen::DenseBase<X>& x, Y&& y) {
   return detail::finish<On, void>(
-    detail::axpy(detail::make_exec(on), a, detail::view_of(x), detail::mut_view_of(y)));
+      detail::axpy(detail::make_exec(on), a, detail::view_of(x), detail::mut_view_of(y)));
 }
 
 } // namespace troupe::numerics

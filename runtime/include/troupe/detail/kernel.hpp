@@ -83,8 +83,7 @@ private:
 
 /// Enqueues `jobs` helper jobs that run chunks of `state` on the workers of `sys`: one per
 /// worker, straight into its queue, so that sleeping workers wake up.
-void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state,
-                   std::size_t jobs);
+void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, std::size_t jobs);
 
 /// The number of worker threads of `sys`'s scheduler.
 std::size_t worker_count(caf::actor_system& sys) noexcept;
