@@ -111,12 +111,7 @@ private:
 template <class... Ts>
 detail::spawn_remote_awaiter spawn_remote(context& self, const peer& where, std::string type,
                                           duration timeout, Ts&&... args) {
-  static_assert(
-      (detail::safe_message_argument<Ts&&> && ...),
-      "g++ 12 frees the members of a brace-built struct written inside `co_await "
-      "troupe::spawn_remote(...)` twice (a compiler bug, troupe/detail/await_argument.hpp): "
-      "build the message first and pass it by name: `my_msg m{...}; co_await "
-      "troupe::spawn_remote(..., m);`");
+  detail::check_message_arguments<Ts&&...>();
   return {self, where.spawner, std::move(type), timeout,
           caf::make_message(std::forward<Ts>(args)...)};
 }

@@ -139,12 +139,7 @@ private:
 /// ```
 template <class R, class Dest, class... Ts>
 detail::request_awaiter<R> request(context& self, const Dest& dest, duration timeout, Ts&&... xs) {
-  static_assert(
-      (detail::safe_message_argument<Ts&&> && ...),
-      "g++ 12 frees the members of a brace-built struct written inside `co_await "
-      "troupe::request<R>(...)` twice (a compiler bug, troupe/detail/await_argument.hpp): "
-      "build the message first and pass it by name: `my_msg m{...}; co_await "
-      "troupe::request<R>(..., m);`");
+  detail::check_message_arguments<Ts&&...>();
   return {self, caf::actor_cast<caf::strong_actor_ptr>(dest), timeout,
           caf::make_message(std::forward<Ts>(xs)...)};
 }

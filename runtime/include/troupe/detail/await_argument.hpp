@@ -34,4 +34,16 @@ template <class T>
 inline constexpr bool safe_message_argument =
     safe_callable_argument<T> || !std::is_aggregate_v<std::remove_cvref_t<T>>;
 
+/// Refuses, on g++ before 13, message contents that the bug would free twice (`request`,
+/// `spawn_remote`); `Ts` are the factories' forwarding-reference types (`Ts&&...`).
+template <class... Ts>
+constexpr void check_message_arguments() {
+  static_assert(
+      (safe_message_argument<Ts> && ...),
+      "g++ 12 frees the members of a brace-built struct written inside `co_await "
+      "troupe::request<R>(...)` or `co_await troupe::spawn_remote(...)` twice (a compiler "
+      "bug, troupe/detail/await_argument.hpp): build the message first and pass it by name: "
+      "`my_msg m{...}; co_await troupe::request<R>(self, who, timeout, m);`");
+}
+
 } // namespace troupe::detail
