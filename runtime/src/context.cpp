@@ -9,7 +9,6 @@
 #include <caf/sec.hpp>
 
 #include <troupe/behavior.hpp>
-#include <troupe/detail/type_names.hpp>
 #include <troupe/node_config.hpp>
 
 #include "internal/node_state.hpp"
@@ -32,16 +31,6 @@ void assertion_failed(const char* file, int line, const char* what) noexcept {
 node_state* state_of(caf::actor_system& sys) noexcept {
   auto* cfg = dynamic_cast<const node_config*>(&sys.config());
   return cfg ? cfg->state : nullptr;
-}
-
-caf::error exception_to_error(std::exception_ptr ep) {
-  try {
-    std::rethrow_exception(ep);
-  } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, std::string{e.what()});
-  } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, std::string{"unknown exception"});
-  }
 }
 
 namespace {
@@ -232,76 +221,6 @@ void context::resume_await(std::uint64_t token) {
 
 void context::resume_after(duration d, std::uint64_t token) {
   delayed_send(this, d, resume_atom::value, token);
-}
-
-namespace {
-
-// A message's elements, nested messages included, that the type system cannot serialize.
-const std::type_info* first_unportable(const caf::uniform_type_info_map& types,
-                                       const caf::message& msg) {
-  for (size_t i = 0; i < msg.size(); ++i) {
-    if (msg.match_element<caf::message>(i)) {
-      if (auto* ti = first_unportable(types, msg.get_as<caf::message>(i)))
-        return ti;
-      continue;
-    }
-    auto rtti = msg.type(i);
-    if (rtti.first != 0)
-      continue; // a CAF builtin type
-    auto& portable = types.portable_name(rtti);
-    if (portable.empty() || portable == "@<>" || types.make_value(portable) == nullptr)
-      return rtti.second;
-  }
-  return nullptr;
-}
-
-// The demangled name as a user would write it in code.
-std::string spelled(const std::type_info& ti) {
-  auto name = detail::demangle(ti);
-  const std::string anon = "(anonymous namespace)::";
-  for (auto pos = name.find(anon); pos != std::string::npos; pos = name.find(anon))
-    name.erase(pos, anon.size());
-  return name;
-}
-
-} // namespace
-
-result<void> context::check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg) {
-  if (!dest || detail::same_node(dest->node(), home_system().node()))
-    return {};
-  auto* ti = first_unportable(home_system().types(), msg);
-  if (ti == nullptr)
-    return {};
-  auto cpp = spelled(*ti);
-  auto call = "cfg.add_message_type<" + cpp + ">(\"" + cpp + "\")";
-  return error{errc::type_not_registered,
-               "message type '" + cpp +
-                   "' is not registered, so it cannot go to another node: call " + call +
-                   " on the node_config of every node, and give it an inspect() overload"};
-}
-
-troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {
-  auto text = const_cast<context*>(this)->home_system().render(err);
-  if (err.category() == caf::atom("system")) {
-    switch (static_cast<caf::sec>(err.code())) {
-      case caf::sec::request_timeout:
-        return {errc::timeout, what + " timed out"};
-      case caf::sec::request_receiver_down:
-        return {errc::actor_exited, what + " failed: the actor exited before replying"};
-      case caf::sec::unexpected_message:
-        return {errc::unexpected_message,
-                what + " failed: the actor does not handle this message (" + text + ")" +
-                    (remote ? "; or the other node lacks cfg.add_message_type for one of its "
-                              "types"
-                            : "")};
-      case caf::sec::unexpected_response:
-        return {errc::wrong_reply_type,
-                what + " got a reply of another type than awaited (" + text + ")"};
-      default:
-        break;
-    }
-  }
-  return {errc::request_failed, what + " failed: " + text};
 }
 
 // -- CAF overrides ------------------------------------------------------------------------------
