@@ -109,16 +109,16 @@ node::~node() {
   shutdown();
 }
 
-result<node> node::start(node_config& cfg, int argc, const char* const* argv) {
+result<node> node::start(node_config cfg, int argc, const char* const* argv) {
   if (auto parsed = cfg.parse_args(argc, argv); !parsed)
     return parsed.error();
-  return start(cfg);
+  return start(std::move(cfg));
 }
 
-result<node> node::start(node_config& cfg) {
-  if (cfg.state != nullptr)
-    return error{errc::bad_option, "this node_config is in use by a running node; give each "
-                                   "node its own node_config"};
+result<node> node::start(node_config config) {
+  // The actor system keeps a reference to its config: give it one at a fixed address.
+  auto st = std::make_unique<detail::node_state>(std::make_unique<node_config>(std::move(config)));
+  auto& cfg = *st->cfg;
   if (cfg.threads == 0) {
     // Not parsed: honour a scheduler.max-threads the program set, else one worker per core.
     auto n = caf::get_if<std::size_t>(&cfg.content, "scheduler.max-threads");
@@ -126,16 +126,12 @@ result<node> node::start(node_config& cfg) {
   }
   cfg.apply_scheduler_settings();
   cfg.apply_network_settings();
-  if (!cfg.modules_loaded_) {
-    cfg.load<caf::io::middleman>();
-    // CAF builds its own scheduler only when no module gave one: troupe's (CAF's work stealing
-    // with a cheaper clock, internal/scheduler.hpp) replaces CAF's; work sharing stays CAF's.
-    auto policy = caf::get_or(cfg, "scheduler.policy", caf::defaults::scheduler::policy);
-    if (policy == caf::atom("stealing"))
-      cfg.load<detail::coordinator>();
-    cfg.modules_loaded_ = true;
-  }
-  auto st = std::make_unique<detail::node_state>(cfg);
+  cfg.load<caf::io::middleman>();
+  // CAF builds its own scheduler only when no module gave one: troupe's (CAF's work stealing
+  // with a cheaper clock, internal/scheduler.hpp) replaces CAF's; work sharing stays CAF's.
+  auto policy = caf::get_or(cfg, "scheduler.policy", caf::defaults::scheduler::policy);
+  if (policy == caf::atom("stealing"))
+    cfg.load<detail::coordinator>();
   st->factories.insert(cfg.actor_types.begin(), cfg.actor_types.end());
   cfg.state = st.get();
   st->sys = std::make_unique<caf::actor_system>(cfg);
@@ -319,7 +315,6 @@ void node::shutdown() {
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   }
   state_->sys.reset();
-  state_->cfg->state = nullptr;
   state_.reset();
 }
 
@@ -332,17 +327,16 @@ int run(node_config& cfg, int argc, const char* const* argv, std::function<int(n
     std::cerr << cfg.program << ": " << parsed.error().message() << "\n";
     return 2;
   }
-  auto n = node::start(cfg);
+  auto program = cfg.program;
+  auto n = node::start(std::move(cfg));
   if (!n) {
-    std::cerr << cfg.program << ": " << n.error().message() << "\n";
+    std::cerr << program << ": " << n.error().message() << "\n";
     return 1;
   }
   try {
     return body(*n);
-  } catch (const bad_result_access& e) {
-    std::cerr << cfg.program << ": " << e.what() << "\n";
   } catch (const std::exception& e) {
-    std::cerr << cfg.program << ": " << e.what() << "\n";
+    std::cerr << program << ": " << e.what() << "\n";
   }
   return 1;
 }

@@ -153,6 +153,8 @@ node_config::node_config(std::string program_name, std::string program_descripti
   , description(std::move(program_description)) {
 }
 
+node_config::node_config(node_config&&) = default;
+
 node_config::~node_config() = default;
 
 namespace {

@@ -19,7 +19,7 @@ TEST_CASE("node runs a coroutine actor that awaits a reply", "[runtime][node]") 
 TEST_CASE("node starts one worker per --threads and one per core by default", "[runtime][node]") {
   CHECK(start_node(3).threads() == 3);
   troupe::node_config cfg;
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   REQUIRE(n);
   CHECK(n->threads() == std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -32,7 +32,7 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
     {
       troupe::node_config cfg{"shutdown-test"};
       cfg.listen = troupe::endpoint{"127.0.0.1", 0};
-      auto n = troupe::node::start(cfg);
+      auto n = troupe::node::start(std::move(cfg));
       REQUIRE(n);
       auto waiter = troupe::spawn(
           *n, [](troupe::context& self) -> troupe::task<> { co_await troupe::receive<int>(self); });
@@ -52,4 +52,32 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
     FAIL("node destructor did not return within 30 s");
   }
   t.join();
+}
+
+TEST_CASE("node owns its configuration, so the caller's config may end before the node",
+          "[runtime][node]") {
+  std::optional<troupe::node> n;
+  {
+    troupe::node_config cfg{"owned"};
+    std::vector<const char*> argv{"owned", "--threads", "2", "--introspection", "false"};
+    REQUIRE(cfg.parse_args(static_cast<int>(argv.size()), argv.data()));
+    auto started = troupe::node::start(std::move(cfg));
+    REQUIRE(started);
+    n.emplace(std::move(*started));
+  }
+  CHECK(n->config().program == "owned");
+  CHECK(n->threads() == 2);
+  // Actors read the configuration through their actor system: it must still be there.
+  auto doubler = troupe::spawn(
+      *n, [](troupe::context&) -> troupe::behavior { return {[](int x) { return 2 * x; }}; });
+  outcome<bool> introspected;
+  troupe::spawn(*n, [p = introspected.promise](troupe::context& self) -> troupe::task<> {
+    p->set_value(self.record().introspect);
+    co_return;
+  });
+  CHECK_FALSE(introspected.get("the actor's introspection switch"));
+  caf::scoped_actor self{n->system()};
+  int reply = 0;
+  self->request(doubler, caf::infinite, 21).receive([&](int x) { reply = x; }, [](caf::error&) {});
+  CHECK(reply == 42);
 }

@@ -65,11 +65,13 @@ private:
 
 class node_state {
 public:
-  explicit node_state(node_config& cfg)
-    : cfg(&cfg) {
+  explicit node_state(std::unique_ptr<node_config> config)
+    : cfg(std::move(config)) {
   }
 
-  node_config* cfg;
+  /// The node's configuration, owned here at a fixed address: the actor system keeps a
+  /// reference to it, so it is declared before (destroyed after) `sys`.
+  std::unique_ptr<node_config> cfg;
   registry actors;
   std::unique_ptr<caf::actor_system> sys;
   std::optional<endpoint> bound;
