@@ -81,3 +81,69 @@ TEST_CASE("node owns its configuration, so the caller's config may end before th
   self->request(doubler, caf::infinite, 21).receive([&](int x) { reply = x; }, [](caf::error&) {});
   CHECK(reply == 42);
 }
+
+namespace {
+
+troupe::behavior adder(troupe::context&, int offset) {
+  return {[offset](int x) { return x + offset; }};
+}
+
+int ask(troupe::node& n, const caf::actor& who, int x) {
+  caf::scoped_actor self{n.system()};
+  int reply = -1;
+  self->request(who, 20s, x).receive([&](int y) { reply = y; }, [](caf::error&) {});
+  return reply;
+}
+
+} // namespace
+
+TEST_CASE("node spawns a registered actor type by name, and says what is missing",
+          "[runtime][node]") {
+  auto n = start_node(2);
+  n.add_actor_type("adder", troupe::make_factory<int>(adder, "adder"));
+  auto a = n.spawn_named("adder", caf::make_message(100));
+  REQUIRE(a);
+  CHECK(ask(n, *a, 1) == 101);
+  auto unknown = n.spawn_named("nope", caf::make_message());
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error() == troupe::errc::no_such_actor_type);
+  CHECK_THAT(unknown.error().message(), Catch::Contains("add_actor_type(\"nope\""));
+  auto wrong = n.spawn_named("adder", caf::make_message(std::string{"x"}));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error() == troupe::errc::no_such_actor_type);
+  CHECK_THAT(wrong.error().message(), Catch::Contains("does not take these arguments"));
+}
+
+TEST_CASE("node::spawn_remote and the awaited spawn_remote spawn on a joined node and fail alike",
+          "[runtime][node]") {
+  troupe::node_config server_cfg{"server"};
+  server_cfg.threads = 1;
+  server_cfg.listen = troupe::endpoint{"127.0.0.1", 0};
+  server_cfg.add_actor_type("adder", troupe::make_factory<int>(adder, "adder"));
+  auto server = troupe::node::start(std::move(server_cfg));
+  REQUIRE(server);
+  troupe::node_config client_cfg{"client"};
+  client_cfg.threads = 1;
+  client_cfg.join = server->listening();
+  auto client = troupe::node::start(std::move(client_cfg));
+  REQUIRE(client);
+  auto peer = *client->joined();
+
+  auto a = client->spawn_remote(peer, "adder", caf::make_message(10), 20s);
+  REQUIRE(a);
+  CHECK(ask(*client, *a, 1) == 11);
+
+  auto blocking = client->spawn_remote(peer, "nope", caf::make_message(), 20s);
+  REQUIRE_FALSE(blocking);
+  outcome<troupe::result<caf::actor>> awaited;
+  troupe::spawn(*client, [p = awaited.promise, peer](troupe::context& self) -> troupe::task<> {
+    p->set_value(co_await troupe::spawn_remote(self, peer, "nope", 20s));
+  });
+  auto other = awaited.get("the awaited spawn_remote");
+  REQUIRE_FALSE(other);
+  CHECK(blocking.error() == troupe::errc::no_such_actor_type);
+  CHECK(other.error() == troupe::errc::no_such_actor_type);
+  CHECK(blocking.error().message() == other.error().message());
+  CHECK_THAT(blocking.error().message(), Catch::StartsWith("spawn_remote of 'nope': the node "
+                                                           "server has no actor type 'nope'"));
+}

@@ -84,6 +84,15 @@ public:
 /// The node state of `sys`, or nullptr when `sys` was not started by a troupe::node.
 node_state* state_of(caf::actor_system& sys) noexcept;
 
+/// Publishes the node's spawner at `ep` and prints `listening on HOST:PORT` (node_network.cpp).
+result<void> listen(node_state& st, const endpoint& ep);
+
+/// The actor that spawns registered actor types for other nodes (node_spawn.cpp).
+behavior spawner(context& self, node_state* st);
+
+/// Spawns the actor type registered as `type` with `args` (node_spawn.cpp).
+result<caf::actor> spawn_registered(node_state& st, const std::string& type, caf::message& args);
+
 } // namespace troupe::detail
 
 namespace troupe::detail {
