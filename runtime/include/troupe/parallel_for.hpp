@@ -41,7 +41,7 @@ void run_body(F& f, std::size_t begin, std::size_t end) {
   }
 }
 
-/// A kernel awaited by an actor: the last chunk sends the actor `resume_atom, token`.
+/// A kernel awaited by an actor: the last chunk completes the await `token` of its actor.
 template <class F>
 class actor_kernel final : public kernel_state {
 public:
@@ -55,8 +55,7 @@ public:
 
   void on_complete(caf::execution_unit* eu) noexcept override {
     // Enqueueing with the finishing worker as context keeps the owner on this (warm) worker.
-    owner_->enqueue(nullptr, caf::make_message_id(), caf::make_message(resume_atom::value, token_),
-                    eu);
+    context::complete(owner_, token_, static_cast<const kernel_state*>(this), eu);
   }
 
 protected:
@@ -103,7 +102,8 @@ public:
     auto token = self_->next_await_token();
     state_ = std::make_shared<actor_kernel<F>>(opts_.name, first_, last_, chunks, std::move(f_),
                                                self_->ctrl(), token);
-    token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_});
+    token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_},
+                                nullptr, state_.get());
     TROUPE_ASSERT(token_ == token, "kernel await token mismatch");
     launch_kernel(sys, state_, std::min(workers, chunks));
   }
