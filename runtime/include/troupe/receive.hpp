@@ -64,6 +64,10 @@ bool message_matches(const caf::type_erased_tuple& m) {
   return (element_match<Ts>::at(m, i++) && ...);
 }
 
+// What a predicate is given for an element of type `T`.
+template <class T>
+using peeked_t = std::conditional_t<caf::is_atom_constant<T>::value, T, const T&>;
+
 // The element type as a message holds it (an atom constant is an atom_value).
 template <class T>
 using stored_element_t = std::conditional_t<caf::is_atom_constant<T>::value, caf::atom_value, T>;
@@ -247,8 +251,8 @@ detail::receive_awaiter<true, detail::any_message, Ts...> receive(context& self,
 template <class... Ts, class Pred>
 detail::receive_awaiter<false, Pred, Ts...> receive(context& self, detail::where_t<Pred> w) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  static_assert(std::is_invocable_r_v<bool, const Pred&, const detail::stored_element_t<Ts>&...>,
-                "a receive predicate takes the elements by const reference and returns bool");
+  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+                "a receive predicate takes the elements (by value or const reference) and returns bool");
   return {self, infinite, std::move(w.pred)};
 }
 
@@ -258,8 +262,8 @@ template <class... Ts, class Pred>
 detail::receive_awaiter<true, Pred, Ts...> receive(context& self, detail::where_t<Pred> w,
                                                    duration timeout) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  static_assert(std::is_invocable_r_v<bool, const Pred&, const detail::stored_element_t<Ts>&...>,
-                "a receive predicate takes the elements by const reference and returns bool");
+  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+                "a receive predicate takes the elements (by value or const reference) and returns bool");
   return {self, timeout, std::move(w.pred)};
 }
 
