@@ -114,7 +114,7 @@ void troupe_server(unsigned threads, const std::string& flags) {
   auto cfg = bench::troupe_config(
       with_flags({"--threads", std::to_string(threads), "--listen", "127.0.0.1:0"}, flags));
   cfg->add_actor_type("ponger", troupe::make_factory<>(troupe_ponger, "ponger"));
-  auto n = troupe::node::start(*cfg); // prints "listening on 127.0.0.1:PORT"
+  auto n = troupe::node::start(std::move(*cfg)); // prints "listening on 127.0.0.1:PORT"
   if (!n)
     fail(n.error().message());
   serve_forever();
@@ -124,7 +124,7 @@ void troupe_client(unsigned threads, const std::string& flags, std::uint16_t por
   auto cfg = bench::troupe_config(with_flags(
       {"--threads", std::to_string(threads), "--join", "127.0.0.1:" + std::to_string(port)},
       flags));
-  auto n = troupe::node::start(*cfg);
+  auto n = troupe::node::start(std::move(*cfg));
   if (!n)
     fail(n.error().message());
   auto out = std::make_shared<std::promise<timed>>();

@@ -43,11 +43,10 @@ inline std::unique_ptr<troupe::node_config> troupe_config(const std::vector<std:
   return cfg;
 }
 
-/// A troupe node and the config it lives on.
+/// A troupe node.
 struct troupe_system {
-  explicit troupe_system(const std::vector<std::string>& args)
-    : cfg(troupe_config(args)) {
-    auto n = troupe::node::start(*cfg);
+  explicit troupe_system(const std::vector<std::string>& args) {
+    auto n = troupe::node::start(std::move(*troupe_config(args)));
     if (!n) {
       std::fprintf(stderr, "bench: %s\n", n.error().message().c_str());
       std::exit(2);
@@ -59,7 +58,6 @@ struct troupe_system {
     return node->system();
   }
 
-  std::unique_ptr<troupe::node_config> cfg;
   std::optional<troupe::node> node;
 };
 

@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
   }
   if (register_point)
     cfg.add_message_type<point>("point");
-  auto started = troupe::node::start(cfg);
+  auto started = troupe::node::start(std::move(cfg));
   if (!started) {
     std::cerr << "node_main: " << started.error().message() << "\n";
     return 1;

@@ -19,12 +19,12 @@ namespace troupe::numerics::test {
 
 using namespace std::chrono_literals;
 
-/// A node with `threads` workers and the config it needs to outlive it.
+/// A node with `threads` workers.
 struct test_node {
-  explicit test_node(std::size_t threads)
-    : cfg(std::make_unique<node_config>("numerics-test")) {
-    cfg->threads = threads;
-    auto n = node::start(*cfg);
+  explicit test_node(std::size_t threads) {
+    node_config cfg{"numerics-test"};
+    cfg.threads = threads;
+    auto n = node::start(std::move(cfg));
     if (!n)
       FAIL("node did not start: " << n.error().message());
     self.emplace(std::move(*n));
@@ -38,7 +38,6 @@ struct test_node {
     return &*self;
   }
 
-  std::unique_ptr<node_config> cfg;
   std::optional<node> self;
 };
 

@@ -17,16 +17,12 @@ using namespace std::chrono_literals;
 
 /// A started node with `threads` workers; fails the test if it cannot start.
 inline troupe::node start_node(std::size_t threads, bool introspection = true) {
-  auto cfg = std::make_unique<troupe::node_config>("test");
-  cfg->threads = threads;
-  cfg->introspection = introspection;
-  auto n = troupe::node::start(*cfg);
+  troupe::node_config cfg{"test"};
+  cfg.threads = threads;
+  cfg.introspection = introspection;
+  auto n = troupe::node::start(std::move(cfg));
   if (!n)
     FAIL("node did not start: " << n.error().message());
-  // The config must outlive the node: park it with the node's lifetime by leaking into a
-  // static list (a handful per test run).
-  static std::vector<std::unique_ptr<troupe::node_config>> keep;
-  keep.push_back(std::move(cfg));
   return std::move(*n);
 }
 

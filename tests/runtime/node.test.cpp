@@ -19,7 +19,7 @@ TEST_CASE("node runs a coroutine actor that awaits a reply", "[runtime][node]") 
 TEST_CASE("node starts one worker per --threads and one per core by default", "[runtime][node]") {
   CHECK(start_node(3).threads() == 3);
   troupe::node_config cfg;
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   REQUIRE(n);
   CHECK(n->threads() == std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -32,7 +32,7 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
     {
       troupe::node_config cfg{"shutdown-test"};
       cfg.listen = troupe::endpoint{"127.0.0.1", 0};
-      auto n = troupe::node::start(cfg);
+      auto n = troupe::node::start(std::move(cfg));
       REQUIRE(n);
       auto waiter = troupe::spawn(
           *n, [](troupe::context& self) -> troupe::task<> { co_await troupe::receive<int>(self); });
@@ -52,4 +52,98 @@ TEST_CASE("node shuts down with suspended coroutines and a published actor", "[r
     FAIL("node destructor did not return within 30 s");
   }
   t.join();
+}
+
+TEST_CASE("node owns its configuration, so the caller's config may end before the node",
+          "[runtime][node]") {
+  std::optional<troupe::node> n;
+  {
+    troupe::node_config cfg{"owned"};
+    std::vector<const char*> argv{"owned", "--threads", "2", "--introspection", "false"};
+    REQUIRE(cfg.parse_args(static_cast<int>(argv.size()), argv.data()));
+    auto started = troupe::node::start(std::move(cfg));
+    REQUIRE(started);
+    n.emplace(std::move(*started));
+  }
+  CHECK(n->config().program == "owned");
+  CHECK(n->threads() == 2);
+  // Actors read the configuration through their actor system: it must still be there.
+  auto doubler = troupe::spawn(
+      *n, [](troupe::context&) -> troupe::behavior { return {[](int x) { return 2 * x; }}; });
+  outcome<bool> introspected;
+  troupe::spawn(*n, [p = introspected.promise](troupe::context& self) -> troupe::task<> {
+    p->set_value(self.record().introspect);
+    co_return;
+  });
+  CHECK_FALSE(introspected.get("the actor's introspection switch"));
+  caf::scoped_actor self{n->system()};
+  int reply = 0;
+  self->request(doubler, caf::infinite, 21).receive([&](int x) { reply = x; }, [](caf::error&) {});
+  CHECK(reply == 42);
+}
+
+namespace {
+
+troupe::behavior adder(troupe::context&, int offset) {
+  return {[offset](int x) { return x + offset; }};
+}
+
+int ask(troupe::node& n, const caf::actor& who, int x) {
+  caf::scoped_actor self{n.system()};
+  int reply = -1;
+  self->request(who, 20s, x).receive([&](int y) { reply = y; }, [](caf::error&) {});
+  return reply;
+}
+
+} // namespace
+
+TEST_CASE("node spawns a registered actor type by name, and says what is missing",
+          "[runtime][node]") {
+  auto n = start_node(2);
+  n.add_actor_type("adder", troupe::make_factory<int>(adder, "adder"));
+  auto a = n.spawn_named("adder", caf::make_message(100));
+  REQUIRE(a);
+  CHECK(ask(n, *a, 1) == 101);
+  auto unknown = n.spawn_named("nope", caf::make_message());
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error() == troupe::errc::no_such_actor_type);
+  CHECK_THAT(unknown.error().message(), Catch::Contains("add_actor_type(\"nope\""));
+  auto wrong = n.spawn_named("adder", caf::make_message(std::string{"x"}));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error() == troupe::errc::no_such_actor_type);
+  CHECK_THAT(wrong.error().message(), Catch::Contains("does not take these arguments"));
+}
+
+TEST_CASE("node::spawn_remote and the awaited spawn_remote spawn on a joined node and fail alike",
+          "[runtime][node]") {
+  troupe::node_config server_cfg{"server"};
+  server_cfg.threads = 1;
+  server_cfg.listen = troupe::endpoint{"127.0.0.1", 0};
+  server_cfg.add_actor_type("adder", troupe::make_factory<int>(adder, "adder"));
+  auto server = troupe::node::start(std::move(server_cfg));
+  REQUIRE(server);
+  troupe::node_config client_cfg{"client"};
+  client_cfg.threads = 1;
+  client_cfg.join = server->listening();
+  auto client = troupe::node::start(std::move(client_cfg));
+  REQUIRE(client);
+  auto peer = *client->joined();
+
+  auto a = client->spawn_remote(peer, "adder", caf::make_message(10), 20s);
+  REQUIRE(a);
+  CHECK(ask(*client, *a, 1) == 11);
+
+  auto blocking = client->spawn_remote(peer, "nope", caf::make_message(), 20s);
+  REQUIRE_FALSE(blocking);
+  outcome<troupe::result<caf::actor>> awaited;
+  troupe::spawn(*client, [p = awaited.promise, peer](troupe::context& self) -> troupe::task<> {
+    p->set_value(co_await troupe::spawn_remote(self, peer, "nope", 20s));
+  });
+  auto other = awaited.get("the awaited spawn_remote");
+  REQUIRE_FALSE(other);
+  CHECK(blocking.error() == troupe::errc::no_such_actor_type);
+  CHECK(other.error() == troupe::errc::no_such_actor_type);
+  CHECK(blocking.error().message() == other.error().message());
+  CHECK_THAT(blocking.error().message(), Catch::StartsWith("spawn_remote of 'nope': the node "
+                                                           "server has no actor type 'nope'"));
 }

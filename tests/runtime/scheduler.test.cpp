@@ -93,7 +93,7 @@ troupe::node start_with(troupe::node_config& cfg, std::vector<const char*> flags
   auto parsed = cfg.parse_args(static_cast<int>(flags.size()), flags.data());
   if (!parsed)
     FAIL(parsed.error().message());
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   if (!n)
     FAIL("node did not start: " << n.error().message());
   return std::move(*n);
@@ -148,7 +148,7 @@ TEST_CASE("pin-workers true under work sharing is an error naming the flag",
   std::vector<const char*> flags{"test", "--pin-workers", "true"};
   REQUIRE(cfg.parse_args(static_cast<int>(flags.size()), flags.data()));
   cfg.set("scheduler.policy", caf::atom("sharing"));
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   REQUIRE_FALSE(n);
   CHECK_THAT(n.error().message(), Catch::StartsWith("--pin-workers true needs troupe's "
                                                     "work-stealing scheduler"));
@@ -224,7 +224,7 @@ TEST_CASE("scheduler.policy sharing keeps CAF's work-sharing scheduler, which ru
   troupe::node_config cfg{"test"};
   cfg.threads = 2;
   cfg.set("scheduler.policy", caf::atom("sharing"));
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   REQUIRE(n);
   using sharing = caf::scheduler::coordinator<caf::policy::work_sharing>;
   CHECK(dynamic_cast<sharing*>(&n->system().scheduler()) != nullptr);

@@ -34,12 +34,19 @@ struct peer {
 /// closes its ports and joins the workers: when `main` returns, nothing hangs.
 class node {
 public:
-  /// Starts a node from `cfg` after `cfg.parse_args` (or with its defaults). With `listen`
-  /// set, prints `listening on HOST:PORT` (the bound port) as a line to stdout first.
-  static result<node> start(node_config& cfg);
+  /// Starts a node from `cfg` after `cfg.parse_args` (or with its defaults). The node owns
+  /// its configuration from then on (see `config()`). With `listen` set, prints
+  /// `listening on HOST:PORT` (the bound port) as a line to stdout first.
+  ///
+  /// ```cpp
+  /// troupe::node_config cfg{"sim"};
+  /// cfg.threads = 4;
+  /// auto n = troupe::node::start(std::move(cfg));
+  /// ```
+  static result<node> start(node_config cfg);
 
   /// Parses `argv` into `cfg`, then starts the node.
-  static result<node> start(node_config& cfg, int argc, const char* const* argv);
+  static result<node> start(node_config cfg, int argc, const char* const* argv);
 
   node(node&&) noexcept;
   node& operator=(node&&) noexcept;
@@ -48,7 +55,7 @@ public:
   /// The CAF actor system.
   [[nodiscard]] caf::actor_system& system() const noexcept;
 
-  /// The configuration the node started with.
+  /// The configuration the node started with (the node's own, moved in at its start).
   [[nodiscard]] const node_config& config() const noexcept;
 
   /// The number of worker threads.
@@ -115,8 +122,9 @@ actor_factory make_factory(F fn, std::string type = {}) {
   };
 }
 
-/// The usual `main`: parses options (printing `--help`), starts a node, runs `body`, and
-/// turns errors into one line on stderr (`program: message`) and exit code 2.
+/// The usual `main`: parses options into `cfg` (printing `--help`), starts a node that takes
+/// `cfg` over (moved from: read the node's `config()` in `body`), runs `body`, and turns
+/// errors into one line on stderr (`program: message`): exit code 2 for bad options, 1 else.
 int run(node_config& cfg, int argc, const char* const* argv, std::function<int(node&)> body);
 
 } // namespace troupe

@@ -26,6 +26,8 @@ class node;
 namespace detail {
 class node_state;
 
+node_state* state_of(caf::actor_system& sys) noexcept;
+
 /// The CAF meta state of an option of type `T`, owned by troupe (see `node_config::option`).
 template <class T>
 const caf::config_option::meta_state* option_meta() {
@@ -62,6 +64,12 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 class node_config : public caf::actor_system_config {
 public:
   explicit node_config(std::string program = "troupe", std::string description = "");
+
+  /// Moves a configuration, e.g. into the node that starts from it (`node::start` takes its
+  /// config by value). Parse before moving: CAF ties a few of its own options (`stream.*`,
+  /// `openssl.*`) to fields of the object they were declared on, so parsing a moved-to config
+  /// would store those into the moved-from one.
+  node_config(node_config&&);
 
   ~node_config() override;
 
@@ -113,21 +121,20 @@ public:
   /// worker count equals the number of CPUs in that mask. Off by default: pinned nodes sharing
   /// a host stack their workers on the same CPUs (docs/PERFORMANCE.md).
   std::optional<bool> pin_workers = false;
-  /// Actor types registered with `add_actor_type`, copied into each node at its start.
+  /// Actor types registered with `add_actor_type`, copied into the node at its start.
   std::map<std::string, actor_factory> actor_types;
-
-  /// Runtime state of the node using this config (set by `troupe::node`).
-  detail::node_state* state = nullptr;
 
 private:
   friend class node;
+  friend detail::node_state* detail::state_of(caf::actor_system& sys) noexcept;
 
   void apply_scheduler_settings();
 
   void apply_network_settings();
 
-  // CAF modules (middleman, troupe's scheduler) are loaded once per config, by its first node.
-  bool modules_loaded_ = false;
+  // The state of the node that owns this config, for actors that find their node through
+  // their actor system's config (set by `troupe::node`).
+  detail::node_state* state = nullptr;
 };
 
 } // namespace troupe

@@ -32,10 +32,16 @@ inline caf::error spawn_refused(std::string why) {
   return caf::make_error(caf::sec::cannot_spawn_actor_from_arguments, std::move(why));
 }
 
+/// The error of a `spawn_remote` of `type` that failed with `failure`, the same for the
+/// awaited and the blocking `node::spawn_remote`: a refusal becomes `errc::no_such_actor_type`
+/// with the remote node's explanation, no answer `errc::timeout`, a node gone
+/// `errc::unreachable`.
+troupe::error spawn_remote_error(caf::actor_system& sys, const caf::error& failure,
+                                 const std::string& type, duration timeout);
+
 /// Awaits a peer's spawner's answer to a `spawn_remote`; yields `result<caf::actor>`.
 ///
-/// Unlike a plain request, it names the spawn in its errors, and turns a refusal into
-/// `errc::no_such_actor_type` with the remote node's explanation.
+/// Unlike a plain request, its errors name the spawn (`spawn_remote_error`).
 class spawn_remote_awaiter : reply_await {
 public:
   spawn_remote_awaiter(context& self, caf::actor spawner, std::string type, duration timeout,
@@ -71,14 +77,7 @@ public:
     auto [failure, payload] = take_reply("spawn_remote resumed without its pending entry");
     if (!failure)
       return std::move(payload.get_mutable_as<caf::actor>(0));
-    if (failure == caf::sec::cannot_spawn_actor_from_arguments &&
-        failure.context().match_elements<std::string>())
-      return error{errc::no_such_actor_type,
-                   what() + ": " + failure.context().get_as<std::string>(0)};
-    auto converted = self_->convert(failure, what());
-    if (converted.code() == errc::actor_exited)
-      return error{errc::unreachable, what() + ": the node went away before answering"};
-    return converted;
+    return spawn_remote_error(self_->home_system(), failure, type_, timeout_);
   }
 
 private:

@@ -65,11 +65,13 @@ private:
 
 class node_state {
 public:
-  explicit node_state(node_config& cfg)
-    : cfg(&cfg) {
+  explicit node_state(std::unique_ptr<node_config> config)
+    : cfg(std::move(config)) {
   }
 
-  node_config* cfg;
+  /// The node's configuration, owned here at a fixed address: the actor system keeps a
+  /// reference to it, so it is declared before (destroyed after) `sys`.
+  std::unique_ptr<node_config> cfg;
   registry actors;
   std::unique_ptr<caf::actor_system> sys;
   std::optional<endpoint> bound;
@@ -81,6 +83,15 @@ public:
 
 /// The node state of `sys`, or nullptr when `sys` was not started by a troupe::node.
 node_state* state_of(caf::actor_system& sys) noexcept;
+
+/// Publishes the node's spawner at `ep` and prints `listening on HOST:PORT` (node_network.cpp).
+result<void> listen(node_state& st, const endpoint& ep);
+
+/// The actor that spawns registered actor types for other nodes (node_spawn.cpp).
+behavior spawner(context& self, node_state* st);
+
+/// Spawns the actor type registered as `type` with `args` (node_spawn.cpp).
+result<caf::actor> spawn_registered(node_state& st, const std::string& type, caf::message& args);
 
 } // namespace troupe::detail
 

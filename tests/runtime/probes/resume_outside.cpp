@@ -8,7 +8,7 @@
 int main() {
   troupe::node_config cfg{"resume-outside"};
   cfg.threads = 1;
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   if (!n)
     return 2;
   std::promise<std::pair<troupe::context*, std::uint64_t>> suspended;

@@ -1,0 +1,138 @@
+// troupe's own command-line flags: what each takes and where its value goes.
+#include "internal/node_flags.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <thread>
+
+#include <caf/settings.hpp>
+
+namespace troupe::detail {
+
+namespace {
+
+constexpr std::size_t max_threads = 4096;
+
+std::string quoted(std::string_view v) {
+  return "'" + std::string{v} + "'";
+}
+
+// A whole number in [1, max_threads], or nothing.
+std::optional<std::size_t> thread_count(std::string_view v) {
+  unsigned long n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || p != v.data() + v.size() || n == 0 || n > max_threads)
+    return std::nullopt;
+  return n;
+}
+
+result<void> set_threads(node_config& cfg, std::string_view v) {
+  auto n = thread_count(v);
+  if (!n)
+    return error{errc::bad_option,
+                 "--threads must be a whole number from 1 to 4096 (got " + quoted(v) + ")"};
+  cfg.threads = *n;
+  return {};
+}
+
+template <std::optional<endpoint> node_config::*Field>
+result<void> set_endpoint(node_config& cfg, std::string_view v) {
+  auto ep = parse_endpoint(v, Field == &node_config::listen ? "--listen" : "--join");
+  if (!ep)
+    return ep.error();
+  cfg.*Field = std::move(*ep);
+  return {};
+}
+
+result<void> set_join_timeout(node_config& cfg, std::string_view v) {
+  double s = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+  if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0))
+    return error{errc::bad_option,
+                 "--join-timeout must be a positive number of seconds (got " + quoted(v) + ")"};
+  cfg.join_timeout_s = s;
+  return {};
+}
+
+result<void> set_config_file(node_config& cfg, std::string_view v) {
+  cfg.config_file = std::string{v};
+  return {};
+}
+
+template <bool node_config::*Field>
+result<void> set_bool(node_config& cfg, std::string_view v) {
+  auto b = parse_bool(Field == &node_config::introspection ? "introspection" : "latency-mode", v);
+  if (!b)
+    return b.error();
+  cfg.*Field = *b;
+  return {};
+}
+
+result<void> set_pin_workers(node_config& cfg, std::string_view v) {
+  if (v == "auto") {
+    cfg.pin_workers.reset();
+    return {};
+  }
+  auto b = parse_bool("pin-workers", v);
+  if (!b)
+    return error{errc::bad_option,
+                 "--pin-workers must be true, false or auto (got " + quoted(v) + ")"};
+  cfg.pin_workers = *b;
+  return {};
+}
+
+constexpr std::array flags{
+    troupe_flag{"threads", "N", "worker threads (default: one per core)", &set_threads},
+    troupe_flag{"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)",
+                &set_endpoint<&node_config::listen>},
+    troupe_flag{"join", "HOST:PORT", "join the node listening on HOST:PORT",
+                &set_endpoint<&node_config::join>},
+    troupe_flag{"join-timeout", "SECONDS", "how long --join retries (default 10)",
+                &set_join_timeout},
+    troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)", &set_config_file},
+    troupe_flag{"introspection", "BOOL", "record per-actor data for snapshots (default true)",
+                &set_bool<&node_config::introspection>},
+    troupe_flag{"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)",
+                &set_bool<&node_config::latency_mode>},
+    troupe_flag{"pin-workers", "BOOL|auto",
+                "pin worker i to the i-th CPU this process may use; auto: only when there is one "
+                "worker per such CPU (default false)",
+                &set_pin_workers},
+};
+
+} // namespace
+
+std::span<const troupe_flag> troupe_flags() noexcept {
+  return flags;
+}
+
+const troupe_flag* find_troupe_flag(std::string_view name) noexcept {
+  auto i = std::find_if(flags.begin(), flags.end(),
+                        [name](const troupe_flag& f) { return f.name == name; });
+  return i != flags.end() ? &*i : nullptr;
+}
+
+result<bool> parse_bool(std::string_view flag, std::string_view v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on")
+    return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off")
+    return false;
+  return error{errc::bad_option,
+               "--" + std::string{flag} + " must be true or false (got " + quoted(v) + ")"};
+}
+
+result<std::size_t> worker_threads(const node_config& cfg) {
+  if (cfg.threads > 0)
+    return cfg.threads;
+  if (auto n = caf::get_if<std::size_t>(&cfg.content, "scheduler.max-threads")) {
+    if (*n == 0 || *n > max_threads)
+      return error{errc::bad_option,
+                   "scheduler.max-threads must be a whole number from 1 to 4096 (got " +
+                       std::to_string(*n) + ")"};
+    return *n;
+  }
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+} // namespace troupe::detail

@@ -1,0 +1,123 @@
+// A node's network: listening on a port (and saying why a port cannot be bound), joining a
+// listening node.
+#include <troupe/node.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "internal/node_state.hpp"
+
+namespace troupe {
+
+namespace {
+
+// Why `ep` cannot be bound, in the words of the OS ("Address already in use"): CAF reports
+// every failure as "tcp socket creation failed". Falls back to CAF's text.
+std::string why_not_bindable(const endpoint& ep, std::string caf_text) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  auto port = std::to_string(ep.port);
+  if (int rc = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return "unknown host: " + std::string{::gai_strerror(rc)};
+  std::string why = std::move(caf_text);
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+      continue;
+    int rc = ::bind(fd, ai->ai_addr, ai->ai_addrlen);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) {
+      why = std::strerror(err);
+      break;
+    }
+  }
+  ::freeaddrinfo(found);
+  return why;
+}
+
+} // namespace
+
+result<void> detail::listen(node_state& st, const endpoint& ep) {
+  // Publishing the spawner (rather than only opening the port) hands it to joining nodes in
+  // CAF's handshake.
+  auto port = st.sys->middleman().publish(st.spawner, ep.port, ep.host.c_str(), false);
+  if (!port)
+    return error{errc::port_unavailable,
+                 "--listen " + ep.to_string() + ": cannot listen there (" +
+                     why_not_bindable(ep, st.sys->render(port.error())) +
+                     "); pick a free port, or 0 for any, and a local address"};
+  st.bound = endpoint{ep.host, *port};
+  std::printf("listening on %s\n", st.bound->to_string().c_str());
+  std::fflush(stdout);
+  return {};
+}
+
+result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout) {
+  // Ask the middleman actor instead of calling middleman::connect: that one blocks without a
+  // deadline when something at `where` accepts the TCP connection but never completes CAF's
+  // handshake, and its remote_lookup waits up to five minutes for a peer that died meanwhile.
+  // A troupe node publishes its spawner at its listening port, so the handshake brings it along.
+  auto& sys = *state_->sys;
+  caf::scoped_actor self{sys};
+  auto mm = sys.middleman().actor_handle();
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last_error = "no answer";
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    std::optional<peer> found;
+    bool foreign = false;
+    self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
+                  where.host, where.port)
+        .receive(
+            [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
+              if (published)
+                found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
+              else
+                foreign = true;
+            },
+            [&](caf::error& err) {
+              last_error = err == caf::sec::request_timeout
+                               ? std::string{"it accepted the connection but sent no CAF handshake"}
+                               : sys.render(err);
+            });
+    if (found) {
+      state_->joined = found;
+      return *found;
+    }
+    if (foreign)
+      return error{errc::unreachable, "--join " + where.to_string() +
+                                          ": connected, but the peer is not a troupe node "
+                                          "listening there"};
+    if (std::chrono::steady_clock::now() >= deadline)
+      break;
+    // A retry loop of the runtime, not a test: the peer may still be starting.
+    std::this_thread::sleep_for(std::min(std::chrono::milliseconds{100},
+                                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             deadline - std::chrono::steady_clock::now())));
+  }
+  auto secs = std::chrono::duration<double>(timeout).count();
+  std::ostringstream within;
+  within << secs;
+  return error{errc::unreachable, "--join " + where.to_string() + ": no node answered within " +
+                                      within.str() + " s (" + last_error +
+                                      "); start the other node with --listen " + where.to_string() +
+                                      " first"};
+}
+
+} // namespace troupe
