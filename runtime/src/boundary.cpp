@@ -16,9 +16,9 @@ caf::error exception_to_error(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
   } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, std::string{e.what()});
+    return make_error(errc::exception, e.what());
   } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, std::string{"unknown exception"});
+    return make_error(errc::exception, "an exception not derived from std::exception");
   }
 }
 
@@ -71,6 +71,10 @@ result<void> context::check_portable(const caf::strong_actor_ptr& dest, const ca
 }
 
 troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {
+  // troupe's own codes (a handler's exception, an error a handler delivered) keep their code
+  // and text, from whichever node they come.
+  if (err.category() == error_category_atom)
+    return detail::from_troupe_category(err);
   auto text = const_cast<context*>(this)->home_system().render(err);
   if (err.category() == caf::atom("system")) {
     switch (static_cast<caf::sec>(err.code())) {
