@@ -110,7 +110,7 @@ TEST_CASE("a kernel under scheduler.policy sharing runs its chunks on two worker
   troupe::node_config cfg{"test"};
   cfg.threads = 2;
   cfg.set("scheduler.policy", caf::atom("sharing"));
-  auto n = troupe::node::start(cfg);
+  auto n = troupe::node::start(std::move(cfg));
   REQUIRE(n);
   // Each of the two chunks waits (bounded) for the other to start: run one after the other,
   // the first gives up after its limit and the kernel reports that it never met the second.
