@@ -125,18 +125,22 @@ void registry::add(actor_record& rec) noexcept {
 }
 
 void registry::remove(actor_record& rec) noexcept {
-  auto& sh = shards_[rec.shard];
-  std::lock_guard<spinlock> guard{sh.lock};
-  if (rec.prev == nullptr && sh.head != &rec)
-    return; // removed already (on_exit, then the destructor)
-  if (rec.prev != nullptr)
-    rec.prev->next = rec.next;
-  else
-    sh.head = rec.next;
-  if (rec.next != nullptr)
-    rec.next->prev = rec.prev;
-  rec.prev = rec.next = nullptr;
-  --sh.count;
+  {
+    auto& sh = shards_[rec.shard];
+    std::lock_guard<spinlock> guard{sh.lock};
+    if (rec.prev == nullptr && sh.head != &rec)
+      return; // removed already (on_exit, then the destructor)
+    if (rec.prev != nullptr)
+      rec.prev->next = rec.next;
+    else
+      sh.head = rec.next;
+    if (rec.next != nullptr)
+      rec.next->prev = rec.prev;
+    rec.prev = rec.next = nullptr;
+    --sh.count;
+  }
+  if (watched_.load(std::memory_order_seq_cst))
+    count_removal();
 }
 
 std::vector<caf::actor_addr> registry::addresses() const {

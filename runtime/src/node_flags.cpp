@@ -45,13 +45,16 @@ result<void> set_endpoint(node_config& cfg, std::string_view v) {
   return {};
 }
 
-result<void> set_join_timeout(node_config& cfg, std::string_view v) {
+template <double node_config::*Field>
+result<void> set_seconds(node_config& cfg, std::string_view v) {
   double s = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-  if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0))
+  if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0) || s > 1e6)
     return error{errc::bad_option,
-                 "--join-timeout must be a positive number of seconds (got " + quoted(v) + ")"};
-  cfg.join_timeout_s = s;
+                 std::string{Field == &node_config::join_timeout_s ? "--join-timeout"
+                                                                   : "--shutdown-timeout"} +
+                     " must be a positive number of seconds (got " + quoted(v) + ")"};
+  cfg.*Field = s;
   return {};
 }
 
@@ -89,7 +92,7 @@ constexpr std::array flags{
     troupe_flag{"join", "HOST:PORT", "join the node listening on HOST:PORT",
                 &set_endpoint<&node_config::join>},
     troupe_flag{"join-timeout", "SECONDS", "how long --join retries (default 10)",
-                &set_join_timeout},
+                &set_seconds<&node_config::join_timeout_s>},
     troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)", &set_config_file},
     troupe_flag{"introspection", "BOOL", "record per-actor data for snapshots (default true)",
                 &set_bool<&node_config::introspection>},
@@ -99,6 +102,10 @@ constexpr std::array flags{
                 "pin worker i to the i-th CPU this process may use; auto: only when there is one "
                 "worker per such CPU (default false)",
                 &set_pin_workers},
+    troupe_flag{"shutdown-timeout", "SECONDS",
+                "how long the node's end waits for its actors before it names those still "
+                "running and stops waiting (default 5)",
+                &set_seconds<&node_config::shutdown_timeout_s>},
 };
 
 } // namespace

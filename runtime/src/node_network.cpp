@@ -73,7 +73,7 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
   // handshake, and its remote_lookup waits up to five minutes for a peer that died meanwhile.
   // A troupe node publishes its spawner at its listening port, so the handshake brings it along.
   auto& sys = *state_->sys;
-  caf::scoped_actor self{sys};
+  caf::scoped_actor self{sys, true}; // hidden: not one of the actors shutdown awaits
   auto mm = sys.middleman().actor_handle();
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string last_error = "no answer";

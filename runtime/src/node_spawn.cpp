@@ -88,7 +88,7 @@ result<caf::actor> node::spawn_remote(const peer& where, const std::string& type
   if (!where.spawner)
     return error{errc::unreachable,
                  "spawn_remote of '" + type + "': not joined to that node (no spawner)"};
-  caf::scoped_actor self{*state_->sys};
+  caf::scoped_actor self{*state_->sys, true}; // hidden, as in join
   result<caf::actor> out{errc::timeout, "spawn_remote of '" + type + "' got no answer"};
   self->request(where.spawner, timeout, spawn_request_atom::value, type, std::move(args))
       .receive([&](caf::actor& a) { out = std::move(a); },

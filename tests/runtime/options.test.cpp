@@ -99,10 +99,11 @@ TEST_CASE("parse_args takes troupe's options as --key value and --key=value",
   troupe::node_config spaced{"prog"};
   REQUIRE(parse(spaced, {"--threads", "3", "--listen", "127.0.0.1:0", "--join", "h:7",
                          "--join-timeout", "2.5", "--introspection", "false", "--latency-mode",
-                         "true", "--pin-workers", "true"}));
+                         "true", "--pin-workers", "true", "--shutdown-timeout", "0.5"}));
   troupe::node_config joined{"prog"};
   REQUIRE(parse(joined, {"--threads=3", "--listen=127.0.0.1:0", "--join=h:7", "--join-timeout=2.5",
-                         "--introspection=false", "--latency-mode=true", "--pin-workers=true"}));
+                         "--introspection=false", "--latency-mode=true", "--pin-workers=true",
+                         "--shutdown-timeout=0.5"}));
   for (auto* cfg : {&spaced, &joined}) {
     CHECK(cfg->threads == 3);
     CHECK(max_threads(*cfg) == 3);
@@ -114,6 +115,7 @@ TEST_CASE("parse_args takes troupe's options as --key value and --key=value",
     CHECK_FALSE(cfg->introspection);
     CHECK(cfg->latency_mode);
     CHECK(cfg->pin_workers == true);
+    CHECK(cfg->shutdown_timeout_s == 0.5);
   }
   troupe::node_config automatic{"prog"};
   REQUIRE(parse(automatic, {"--pin-workers", "auto"}));
@@ -131,6 +133,7 @@ TEST_CASE("parse_args leaves defaults when no option is given", "[runtime][optio
   CHECK(cfg.introspection);
   CHECK_FALSE(cfg.latency_mode);
   CHECK(cfg.pin_workers == false);
+  CHECK(cfg.shutdown_timeout_s == 5.0);
 }
 
 TEST_CASE("parse_args stores program options given either way", "[runtime][options]") {
@@ -303,10 +306,14 @@ TEST_CASE("parse_args rejects a bad HOST:PORT for --listen and --join", "[runtim
   CHECK_THAT(bad_option({"--join", ":4242"}), Catch::StartsWith("--join must be HOST:PORT"));
 }
 
-TEST_CASE("parse_args rejects a non-positive or non-numeric --join-timeout", "[runtime][options]") {
-  for (auto v : {"0", "-2", "soon"}) {
-    CAPTURE(v);
-    CHECK_THAT(bad_option({"--join-timeout", v}), Catch::StartsWith("--join-timeout must be"));
+TEST_CASE("parse_args rejects a non-positive or non-numeric --join-timeout or --shutdown-timeout",
+          "[runtime][options]") {
+  for (auto flag : {"--join-timeout", "--shutdown-timeout"}) {
+    for (auto v : {"0", "-2", "soon", "inf"}) {
+      CAPTURE(flag, v);
+      CHECK_THAT(bad_option({flag, v}),
+                 Catch::StartsWith(std::string{flag} + " must be a positive number of seconds"));
+    }
   }
 }
 
@@ -343,8 +350,9 @@ TEST_CASE("parse_args answers --help with the help text listing every option",
     CHECK(r.error() == troupe::errc::help_requested);
     auto& text = r.error().message();
     CHECK_THAT(text, Catch::StartsWith("usage: prog [options]\nDoes things.\n"));
-    for (auto opt : {"--threads", "--listen", "--join", "--join-timeout", "--config",
-                     "--pin-workers", "--introspection", "--latency-mode", "--help"})
+    for (auto opt :
+         {"--threads", "--listen", "--join", "--join-timeout", "--config", "--pin-workers",
+          "--introspection", "--latency-mode", "--shutdown-timeout", "--help"})
       CHECK_THAT(text, Catch::Contains(std::string{"\n  "} + opt + " "));
     CHECK_THAT(text, Catch::Contains("--rounds INT64") && Catch::Contains("round trips to play") &&
                          Catch::Contains("(default: 10000)"));

@@ -31,7 +31,8 @@ struct peer {
 /// per core by default), its listening port or joined peer, and the live-actor registry.
 ///
 /// Destroying the node ends every troupe actor still alive (suspended coroutines included),
-/// closes its ports and joins the workers: when `main` returns, nothing hangs.
+/// closes its ports and joins the workers: when `main` returns, nothing hangs (see
+/// `shutdown`).
 class node {
 public:
   /// Starts a node from `cfg` after `cfg.parse_args` (or with its defaults). The node owns
@@ -88,7 +89,16 @@ public:
   /// Every live troupe actor now.
   [[nodiscard]] troupe::snapshot snapshot() const;
 
-  /// Ends every live troupe actor and waits until they are gone.
+  /// Ends the node: asks every troupe actor to exit (also those spawned meanwhile by dying
+  /// ones), waits for them and for the CAF actors it did not make, then stops the actor system.
+  /// The destructor calls it.
+  ///
+  /// Waits at most `node_config::shutdown_timeout_s` (`--shutdown-timeout`, default 5 s).
+  /// When something still runs then (an actor that ignores exit messages, a kernel chunk or
+  /// handler that does not return), it names each straggler on stderr (troupe actors with what
+  /// they await, the number of other CAF actors, running kernels) and ends the process with
+  /// exit code 3: CAF cannot destroy an actor system while its actors run, so the alternative
+  /// would be to hang.
   void shutdown();
 
 private:

@@ -50,7 +50,8 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// format), `--introspection BOOL` (default true), `--latency-mode BOOL` (idle workers spin
 /// instead of sleeping: lower latency, busy cores), `--pin-workers BOOL|auto` (worker i runs
 /// only on the i-th CPU the process may use; auto pins when there is one worker per such CPU;
-/// default false).
+/// default false), `--shutdown-timeout SECONDS` (how long the node's end waits for its actors,
+/// default 5).
 /// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
@@ -114,6 +115,9 @@ public:
   std::optional<endpoint> listen;
   std::optional<endpoint> join;
   double join_timeout_s = 10.0;
+  /// How long the node's end (`node::shutdown`, the destructor) waits for its actors to end
+  /// before it names those still running on stderr and stops waiting (see `node::shutdown`).
+  double shutdown_timeout_s = 5.0;
   std::string config_file;
   bool introspection = true;
   bool latency_mode = false;

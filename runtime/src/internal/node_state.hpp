@@ -2,6 +2,10 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,7 +49,21 @@ public:
 
   std::size_t size() const noexcept;
 
+  /// Makes `remove` count removals and wake `wait_for_removal` (node shutdown). Until then,
+  /// `remove` pays one load of a flag.
+  void watch() noexcept;
+
+  /// Removals counted since `watch()`.
+  std::uint64_t removals() const;
+
+  /// Waits until more than `seen` removals were counted or `deadline` passes; returns the
+  /// count then.
+  std::uint64_t wait_for_removal(std::uint64_t seen,
+                                 std::chrono::steady_clock::time_point deadline) const;
+
 private:
+  void count_removal() noexcept;
+
   static constexpr std::size_t shard_count = 16;
 
   // A spin lock: held for a few instructions by spawns and exits (a mutex cost each actor
@@ -61,6 +79,12 @@ private:
   static std::uint8_t this_thread_shard() noexcept;
 
   std::array<shard, shard_count> shards_;
+
+  // Set by watch(); read by every remove (seq_cst: see count_removal in node_shutdown.cpp).
+  std::atomic<bool> watched_{false};
+  mutable std::mutex removal_mtx_;
+  mutable std::condition_variable removed_;
+  std::uint64_t removals_ = 0;
 };
 
 class node_state {
