@@ -16,9 +16,9 @@ caf::error exception_to_error(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
   } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::runtime_error, std::string{e.what()});
+    return make_error(errc::exception, e.what());
   } catch (...) {
-    return caf::make_error(caf::sec::runtime_error, std::string{"unknown exception"});
+    return make_error(errc::exception, "an exception not derived from std::exception");
   }
 }
 
@@ -71,12 +71,19 @@ result<void> context::check_portable(const caf::strong_actor_ptr& dest, const ca
 }
 
 troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {
+  // troupe's own codes (a handler's exception, an error a handler delivered) keep their code
+  // and text, from whichever node they come.
+  if (err.category() == error_category_atom)
+    return detail::from_troupe_category(err);
   auto text = const_cast<context*>(this)->home_system().render(err);
   if (err.category() == caf::atom("system")) {
     switch (static_cast<caf::sec>(err.code())) {
       case caf::sec::request_timeout:
         return {errc::timeout, what + " timed out"};
       case caf::sec::request_receiver_down:
+        // context::exit_reply names the actor and its exit reason.
+        if (err.context().match_elements<std::string>())
+          return {errc::actor_exited, what + " failed: " + err.context().get_as<std::string>(0)};
         return {errc::actor_exited, what + " failed: the actor exited before replying"};
       case caf::sec::unexpected_message:
         return {errc::unexpected_message,

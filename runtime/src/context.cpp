@@ -12,6 +12,7 @@
 #include <troupe/node_config.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/stash.hpp"
 #include "internal/tsan.hpp"
 
 #ifdef TROUPE_TSAN_ENABLED
@@ -32,25 +33,6 @@ node_state* state_of(caf::actor_system& sys) noexcept {
   auto* cfg = dynamic_cast<const node_config*>(&sys.config());
   return cfg ? cfg->state : nullptr;
 }
-
-namespace {
-
-root_task run_root(task<void> t, std::function<void(std::exception_ptr)> done) {
-  std::exception_ptr ep;
-  try {
-    co_await std::move(t);
-  } catch (...) {
-    ep = std::current_exception();
-  }
-  done(ep);
-}
-
-} // namespace
-
-struct root_access {
-  static void link(context& self, root_handle h) noexcept;
-  static void unlink(context& self, root_handle h) noexcept;
-};
 
 } // namespace detail
 
@@ -114,115 +96,6 @@ caf::actor context::handle() noexcept {
   return caf::actor_cast<caf::actor>(this);
 }
 
-void context::start_root(task<void> t, std::function<void(std::exception_ptr)> done) {
-  auto root = detail::run_root(std::move(t), std::move(done));
-  root.handle.promise().owner = this;
-  detail::root_access::link(*this, root.handle);
-  TROUPE_ASSERT(record_.inside.load(std::memory_order_relaxed) == std::this_thread::get_id(),
-                "a coroutine started outside its actor");
-  root.handle.resume();
-}
-
-void detail::root_access::link(context& self, root_handle h) noexcept {
-  auto head = self.roots_;
-  h.promise().next = head;
-  if (head)
-    head.promise().prev = h;
-  self.roots_ = h;
-}
-
-void detail::root_access::unlink(context& self, root_handle h) noexcept {
-  auto& p = h.promise();
-  if (p.prev)
-    p.prev.promise().next = p.next;
-  else
-    self.roots_ = p.next;
-  if (p.next)
-    p.next.promise().prev = p.prev;
-  p.prev = p.next = {};
-}
-
-void detail::root_task::promise_type::final_awaiter::await_suspend(
-    std::coroutine_handle<promise_type> h) noexcept {
-  root_access::unlink(*h.promise().owner, h);
-  h.destroy();
-}
-
-void context::destroy_roots() noexcept {
-  // Destroying a root destroys the whole suspended chain: each frame's locals, including the
-  // task it awaits, go with it. Awaiters cancel their kernels in their destructors.
-  if (body_)
-    std::exchange(body_, {}).destroy();
-  while (roots_) {
-    auto h = roots_;
-    detail::root_access::unlink(*this, h);
-    h.destroy();
-  }
-  if (record_.awaits.empty())
-    return;
-  if (record_.introspect) {
-    std::lock_guard<detail::spinlock> guard{record_.lock};
-    record_.awaits.clear();
-  } else {
-    record_.awaits.clear();
-  }
-}
-
-std::uint64_t context::begin_await(std::coroutine_handle<> frame, detail::await_desc desc,
-                                   bool (*matches)(const caf::type_erased_tuple&)) {
-  auto token = next_token_++;
-  detail::pending_await p;
-  p.token = token;
-  p.frame = frame;
-  p.matches = matches;
-  if (!record_.introspect) {
-    p.desc = std::move(desc);
-    record_.awaits.push_back(std::move(p));
-    return token;
-  }
-  p.since = detail::ticks();
-  p.desc = std::move(desc);
-  std::lock_guard<detail::spinlock> guard{record_.lock};
-  record_.awaits.push_back(std::move(p));
-  return token;
-}
-
-detail::pending_await* context::find_await(std::uint64_t token) noexcept {
-  // Most actors have one or two awaits pending; a linear scan beats hashing there.
-  for (auto& p : record_.awaits)
-    if (p.token == token)
-      return &p;
-  return nullptr;
-}
-
-void context::end_await(std::uint64_t token) noexcept {
-  auto& aw = record_.awaits;
-  auto i = std::find_if(aw.begin(), aw.end(), [token](const auto& p) { return p.token == token; });
-  if (i == aw.end())
-    return;
-  if (record_.introspect) {
-    std::lock_guard<detail::spinlock> guard{record_.lock};
-    aw.erase(i);
-  } else {
-    aw.erase(i);
-  }
-}
-
-void context::resume_await(std::uint64_t token) {
-  auto* p = find_await(token);
-  if (p == nullptr)
-    return; // a late timer or kernel message for an await that finished already
-  TROUPE_ASSERT(record_.inside.load(std::memory_order_relaxed) == std::this_thread::get_id(),
-                "a coroutine resumed outside its actor (Decision 3)");
-  auto frame = std::exchange(p->frame, {});
-  TROUPE_ASSERT(frame != nullptr, "an await resumed twice");
-  frame.resume();
-}
-
-void context::resume_after(duration d, std::uint64_t token) {
-  delayed_send(this, d, resume_atom::value, token);
-}
-
 // -- CAF overrides ------------------------------------------------------------------------------
 
 void context::launch(caf::execution_unit* eu, bool lazy, bool hide) {
@@ -253,14 +126,16 @@ void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
 
 caf::invoke_message_result context::consume(caf::mailbox_element& x) {
   inside_guard guard{*this};
+  detail::bump(record_.consumed);
+  if (consume_internal(x))
+    return caf::invoke_message_result::consumed;
+  // Counted before the handler runs, so that whoever sees its reply also sees the counts (the
+  // stash takes them back for a message it keeps).
   auto is_request = x.mid.is_request();
-  auto res = super::consume(x);
-  if (res != caf::invoke_message_result::skipped) {
-    detail::bump(record_.received);
-    if (is_request && res == caf::invoke_message_result::consumed)
-      detail::bump(record_.sent);
-  }
-  return res;
+  detail::bump(record_.received);
+  if (is_request)
+    detail::bump(record_.sent);
+  return super::consume(x);
 }
 
 bool context::cleanup(caf::error&& reason, caf::execution_unit* host) {
@@ -288,7 +163,18 @@ bool context::cleanup(caf::error&& reason, caf::execution_unit* host) {
 
 void context::on_exit() {
   inside_guard guard{*this};
+  // Suspended coroutine handlers answer their requesters as their frames go (behavior.hpp);
+  // kept requests are answered here.
   destroy_roots();
+  if (stash_) {
+    auto reply = exit_reply();
+    stash_->drain([&](detail::received_message& m) {
+      if (m.mid.is_request() && m.sender != nullptr)
+        m.sender->enqueue(ctrl(), m.mid.response_id(), caf::make_message(reply),
+                          caf::local_actor::context());
+    });
+    record_.stashed.store(0, std::memory_order_relaxed);
+  }
   // A strong handle kept past the end would let two ended actors keep each other alive.
   last_sender_ = nullptr;
   if (state_ != nullptr)
@@ -313,45 +199,11 @@ const caf::behavior& coroutine_behavior() {
 
 caf::behavior context::finish_behavior(caf::behavior user, bool stash_unmatched) {
   stash_unmatched_ = stash_unmatched;
-  // Resumes and receives go through the default handler, after the user's handlers.
+  // Receives go through the default handler, after the user's handlers.
   set_default_handler([](caf::scheduled_actor* self, caf::message_view& xs) {
     return static_cast<context*>(self)->on_unmatched(xs);
   });
   return user.as_behavior_impl() ? std::move(user) : coroutine_behavior();
-}
-
-caf::result<caf::message> context::on_unmatched(caf::message_view& xs) {
-  const auto& content = xs.content();
-  if (content.match_elements<resume_atom, std::uint64_t>()) {
-    auto token = content.get_as<std::uint64_t>(1);
-    if (auto* p = find_await(token); p != nullptr && p->matches != nullptr)
-      p->timed_out = true; // the deadline of a receive passed before a match
-    resume_await(token);
-    return caf::delegated<caf::message>{}; // nothing to answer: CAF skips its reply machinery
-  }
-  detail::pending_await* best = nullptr;
-  for (auto& p : record_.awaits)
-    if (p.matches != nullptr && p.frame && !p.timed_out && p.matches(content) &&
-        (best == nullptr || p.token < best->token))
-      best = &p;
-  if (best == nullptr)
-    return stash_unmatched_ ? caf::result<caf::message>{caf::skip} : caf::print_and_drop(this, xs);
-  // The sender is moved out of the element unless a reply may still go to it.
-  auto* element = current_mailbox_element();
-  if (element->mid.is_request())
-    last_sender_ = element->sender;
-  else
-    last_sender_ = std::move(element->sender);
-  best->matched = &xs.content();
-  resume_await(best->token);
-  if (element->mid.is_request())
-    // receive yields values, not a way to answer: rather than an empty reply (which would
-    // pass for an answer to request<void>), the requester learns at once what happened.
-    return caf::make_error(caf::sec::unexpected_message,
-                           std::string{"a coroutine took this request with receive, which does "
-                                       "not reply; answer requests from a handler of a "
-                                       "behavior actor (one returning task<R> may await)"});
-  return caf::delegated<caf::message>{};
 }
 
 // -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------

@@ -1,5 +1,8 @@
 #include <troupe/errc.hpp>
 
+#include <caf/actor_system_config.hpp>
+#include <caf/message.hpp>
+
 namespace troupe {
 
 namespace {
@@ -36,10 +39,27 @@ public:
         return "exception";
       case errc::help_requested:
         return "help requested";
+      case errc::foreign_category:
+        return "error of a category unknown to this node";
     }
     return "unknown troupe error";
   }
 };
+
+// The context of a troupe-category caf::error is its text alone (see make_error).
+std::string text_of(const caf::message& context) {
+  if (context.size() == 1 && context.match_element<std::string>(0))
+    return context.get_as<std::string>(0);
+  return context.empty() ? std::string{} : caf::to_string(context);
+}
+
+std::string render(std::uint8_t code, caf::atom_value, const caf::message& context) {
+  std::string out = "troupe::";
+  out += to_string(static_cast<errc>(code));
+  if (auto text = text_of(context); !text.empty())
+    out += ": " + text;
+  return out;
+}
 
 } // namespace
 
@@ -47,5 +67,68 @@ const std::error_category& error_category() noexcept {
   static const category instance;
   return instance;
 }
+
+const char* to_string(errc e) noexcept {
+  switch (e) {
+    case errc::bad_option:
+      return "bad_option";
+    case errc::timeout:
+      return "timeout";
+    case errc::unreachable:
+      return "unreachable";
+    case errc::type_not_registered:
+      return "type_not_registered";
+    case errc::unexpected_message:
+      return "unexpected_message";
+    case errc::actor_exited:
+      return "actor_exited";
+    case errc::no_such_actor_type:
+      return "no_such_actor_type";
+    case errc::request_failed:
+      return "request_failed";
+    case errc::wrong_reply_type:
+      return "wrong_reply_type";
+    case errc::port_unavailable:
+      return "port_unavailable";
+    case errc::exception:
+      return "exception";
+    case errc::help_requested:
+      return "help_requested";
+    case errc::foreign_category:
+      return "foreign_category";
+  }
+  return "unknown";
+}
+
+caf::error make_error(errc code, std::string text) {
+  if (text.empty())
+    return caf::error{static_cast<std::uint8_t>(code), error_category_atom};
+  return caf::error{static_cast<std::uint8_t>(code), error_category_atom,
+                    caf::make_message(std::move(text))};
+}
+
+namespace detail {
+
+error error_from_wire(const std::string& category, std::int32_t value, std::string message) {
+  if (category == error_category().name())
+    return {std::error_code{value, error_category()}, std::move(message)};
+  if (category == std::generic_category().name())
+    return {std::error_code{value, std::generic_category()}, std::move(message)};
+  if (category == std::system_category().name())
+    return {std::error_code{value, std::system_category()}, std::move(message)};
+  return {errc::foreign_category, message + " (error " + std::to_string(value) + " of category '" +
+                                      category + "' on the sending node)"};
+}
+
+error from_troupe_category(const caf::error& err) {
+  return {static_cast<errc>(err.code()), text_of(err.context())};
+}
+
+void add_error_types(caf::actor_system_config& cfg) {
+  cfg.add_error_category(error_category_atom, render);
+  cfg.add_message_type<error>("troupe::error");
+}
+
+} // namespace detail
 
 } // namespace troupe

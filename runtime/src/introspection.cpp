@@ -175,10 +175,12 @@ actor_info read_record(const actor_record& rec) {
   out.type = type != nullptr ? *type : std::string{rec.kind};
   out.parent = rec.parent;
   out.spawned = ticks_to_wall(rec.spawned);
-  auto received = rec.received.load(std::memory_order_relaxed);
+  auto consumed = rec.consumed.load(std::memory_order_relaxed);
   auto enqueued = rec.enqueued.load(std::memory_order_relaxed);
-  out.received = received;
-  out.mailbox_depth = enqueued > received ? enqueued - received : 0;
+  out.received = rec.received.load(std::memory_order_relaxed);
+  out.mailbox_depth = enqueued > consumed ? enqueued - consumed : 0;
+  out.stashed = rec.stashed.load(std::memory_order_relaxed);
+  out.dropped = rec.dropped.load(std::memory_order_relaxed);
   out.sent = rec.sent.load(std::memory_order_relaxed);
   out.busy = ticks_to_ns(rec.busy_ticks.load(std::memory_order_relaxed));
   if (rec.introspect) {

@@ -98,9 +98,8 @@ private:
 } // namespace
 
 void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, std::size_t jobs) {
-  auto* ws = dynamic_cast<coordinator*>(&sys.scheduler());
-  auto workers = ws != nullptr ? ws->num_workers() : std::size_t{1};
-  jobs = std::max<std::size_t>(1, std::min(jobs, workers));
+  auto* ws = troupe_scheduler(sys);
+  jobs = std::max<std::size_t>(1, std::min(jobs, worker_count(sys)));
   for (std::size_t i = 0; i < jobs; ++i) {
     auto* job = new kernel_job(state); // reference count 1, owned by the scheduler
     TROUPE_TSAN_RELEASE(job);
@@ -112,9 +111,9 @@ void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, 
 }
 
 std::size_t worker_count(caf::actor_system& sys) noexcept {
-  if (auto* ws = dynamic_cast<coordinator*>(&sys.scheduler()))
-    return ws->num_workers();
-  return 1;
+  // Every CAF coordinator counts its workers (scheduler.max-threads): CAF's work sharing runs
+  // a kernel's jobs from its central queue on as many threads as troupe's own scheduler.
+  return std::max<std::size_t>(1, sys.scheduler().num_workers());
 }
 
 std::size_t default_chunks(std::size_t n, std::size_t workers) noexcept {
@@ -125,7 +124,7 @@ std::size_t default_chunks(std::size_t n, std::size_t workers) noexcept {
 
 std::vector<std::thread::id> worker_thread_ids(caf::actor_system& sys) {
   std::vector<std::thread::id> ids;
-  if (auto* ws = dynamic_cast<coordinator*>(&sys.scheduler()))
+  if (auto* ws = troupe_scheduler(sys))
     for (std::size_t i = 0; i < ws->num_workers(); ++i)
       ids.push_back(ws->worker_by_id(i)->get_thread().get_id());
   return ids;

@@ -17,6 +17,7 @@ namespace troupe {
 node_config::node_config(std::string program_name, std::string program_description)
   : program(std::move(program_name))
   , description(std::move(program_description)) {
+  detail::add_error_types(*this);
 }
 
 node_config::node_config(node_config&&) = default;

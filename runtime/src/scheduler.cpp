@@ -84,7 +84,7 @@ int restrict_thread(std::thread& t, const std::vector<int>& cpus) {
 result<void> pin_workers(caf::actor_system& sys, std::optional<bool> wanted) {
   if (wanted == false)
     return {};
-  auto* ws = dynamic_cast<coordinator*>(&sys.scheduler());
+  auto* ws = troupe_scheduler(sys);
   if (ws == nullptr) {
     if (wanted == true)
       return error{errc::bad_option, "--pin-workers true needs troupe's work-stealing scheduler "

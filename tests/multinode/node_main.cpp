@@ -1,10 +1,11 @@
-// A test node for tests/multinode: with --listen it serves actor types "adder" and "echo"; with
+// A test node for tests/multinode: with --listen it serves actor types "adder" and "thrower"; with
 // --join it runs one --scenario against the listener and prints what it saw, one line per check
 // ("key: value"), for the test to compare. Both ends exit 0 on their own when the joiner is done.
 #include <atomic>
 #include <future>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <unistd.h>
@@ -47,8 +48,20 @@ using demo::forgotten;
 using demo::point;
 using scale_atom = caf::atom_constant<caf::atom("scale")>;
 using pid_atom = caf::atom_constant<caf::atom("pid")>;
+using fail_atom = caf::atom_constant<caf::atom("fail")>;
+using down_atom = caf::atom_constant<caf::atom("down")>;
 
-/// Adds `offset` to sums, scales points, tells its process id; ends when `client` goes down.
+// "name: message" for troupe's codes, "category value: message" for others.
+std::string describe(const troupe::error& e) {
+  auto& category = e.code().category();
+  auto code = category == troupe::error_category()
+                  ? std::string{troupe::to_string(static_cast<troupe::errc>(e.code().value()))}
+                  : std::string{category.name()} + " " + std::to_string(e.code().value());
+  return code + ": " + e.message();
+}
+
+/// Adds `offset` to sums, scales points, tells its process id, describes errors it is sent;
+/// ends when `client` goes down.
 troupe::behavior adder(troupe::context& self, int offset, caf::actor client) {
   self.monitor(client);
   self.set_down_handler([&self](caf::down_msg&) { self.quit(); });
@@ -59,20 +72,22 @@ troupe::behavior adder(troupe::context& self, int offset, caf::actor client) {
       },
       [](pid_atom) { return static_cast<int>(::getpid()); },
       [](forgotten f) { return f.value; },
+      [](const troupe::error& e) { return describe(e); },
+  };
+}
+
+/// Throws from a coroutine handler, which ends it; the requester gets the exception's text.
+troupe::behavior thrower(troupe::context&) {
+  return {
+      [](fail_atom, std::string why) -> troupe::task<int> {
+        throw std::runtime_error(why);
+        co_return 0;
+      },
   };
 }
 
 void say(const std::string& key, const std::string& value) {
   std::cout << key << ": " << value << std::endl;
-}
-
-std::string describe(const troupe::error& e) {
-  auto code = e.code() == troupe::errc::type_not_registered  ? "type_not_registered"
-              : e.code() == troupe::errc::timeout            ? "timeout"
-              : e.code() == troupe::errc::unexpected_message ? "unexpected_message"
-              : e.code() == troupe::errc::no_such_actor_type ? "no_such_actor_type"
-                                                             : "other";
-  return std::string{code} + ": " + e.message();
 }
 
 /// The joiner's side: one scenario, reported line by line.
@@ -121,6 +136,29 @@ troupe::task<> client(troupe::context& self, troupe::peer server, std::string sc
   } else if (scenario == "bad-args") {
     auto b = co_await troupe::spawn_remote(self, server, "adder", timeout, std::string{"x"});
     say("spawn", b ? "ok" : describe(b.error()));
+  } else if (scenario == "exception") {
+    auto t = co_await troupe::spawn_remote(self, server, "thrower", timeout);
+    if (!t) {
+      say("thrower", describe(t.error()));
+    } else {
+      // Its exit reason comes back through a monitor, turned into a message we can await.
+      self.monitor(*t);
+      self.set_down_handler([&self](caf::down_msg& dm) {
+        self.send(self.handle(), down_atom::value, describe(self.convert(dm.reason, "thrower")));
+      });
+      std::string why = "tile 7 diverged at step 40";
+      auto r = co_await troupe::request<int>(self, *t, timeout, fail_atom::value, why);
+      say("thrower", r ? std::to_string(*r) : describe(r.error()));
+      auto down = co_await troupe::receive<down_atom, std::string>(self, timeout);
+      say("thrower exit", down ? std::get<1>(*down) : describe(down.error()));
+    }
+  } else if (scenario == "error-value") {
+    troupe::error late{troupe::errc::timeout, "halo from west, step 12, arrived late"};
+    auto e = co_await troupe::request<std::string>(self, adder, timeout, late);
+    say("troupe error", e ? *e : "request failed: " + describe(e.error()));
+    troupe::error refused{std::make_error_code(std::errc::connection_refused), "no checkpoints"};
+    auto g = co_await troupe::request<std::string>(self, adder, timeout, refused);
+    say("generic error", g ? *g : "request failed: " + describe(g.error()));
   } else {
     say("scenario", "unknown scenario '" + scenario + "'");
     exit_code->set_value(2);
@@ -141,7 +179,7 @@ int main(int argc, char** argv) {
   bool register_point = true;
   cfg.option(scenario, "scenario",
              "with --join: sum, point, forgotten-request, forgotten-send, "
-             "forgotten-spawn-arg, no-such-type, bad-args");
+             "forgotten-spawn-arg, no-such-type, bad-args, exception, error-value");
   double timeout_s = 5;
   cfg.option(register_point, "register-point", "register the message type 'point'");
   cfg.option(timeout_s, "request-timeout", "seconds each request of a scenario may take");
@@ -156,6 +194,7 @@ int main(int argc, char** argv) {
                              self.attach_functor([served] { served->set_value(); });
                            return adder(self, offset, std::move(client));
                          }));
+  cfg.add_actor_type("thrower", troupe::make_factory<>(thrower));
   // node::start rather than troupe::run: whether to register 'point' depends on a flag, and
   // message types must be added before the node starts.
   if (auto parsed = cfg.parse_args(argc, argv); !parsed) {

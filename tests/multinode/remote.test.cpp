@@ -1,5 +1,6 @@
 // Two troupe nodes (tests/multinode/node_main.cpp) in two processes: remote spawn by name,
 // a coroutine awaiting a remote reply, user-defined message types, and the errors a user meets.
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -130,5 +131,30 @@ TEST_CASE("a message type registered only by the sender fails at the receiver wi
   CHECK(s.client_code == 0);
   CHECK(s.server_code == 0);
   CHECK_THAT(value_of(s.out, "point"), Catch::StartsWith("unexpected_message: "));
+  CHECK(value_of(s.out, "after") == "103");
+}
+
+TEST_CASE("an exception in a remote coroutine handler reaches the requester as errc::exception "
+          "with its text, and ends that actor",
+          "[multinode][remote][errc]") {
+  session s{"exception"};
+  INFO("joiner stdout:\n" << s.out << "joiner stderr:\n" << s.err);
+  CHECK(s.client_code == 0);
+  CHECK(s.server_code == 0);
+  CHECK(value_of(s.out, "thrower") == "exception: tile 7 diverged at step 40");
+  CHECK(value_of(s.out, "thrower exit") == "exception: tile 7 diverged at step 40");
+  CHECK(value_of(s.out, "after") == "103");
+}
+
+TEST_CASE("a troupe::error sent to another node arrives with its code, category and message",
+          "[multinode][remote][errc]") {
+  session s{"error-value"};
+  INFO("joiner stdout:\n" << s.out << "joiner stderr:\n" << s.err);
+  CHECK(s.client_code == 0);
+  CHECK(s.server_code == 0);
+  // The adder on the other node describes what it received.
+  CHECK(value_of(s.out, "troupe error") == "timeout: halo from west, step 12, arrived late");
+  CHECK(value_of(s.out, "generic error") ==
+        "generic " + std::to_string(ECONNREFUSED) + ": no checkpoints");
   CHECK(value_of(s.out, "after") == "103");
 }

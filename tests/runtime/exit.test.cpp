@@ -103,3 +103,52 @@ TEST_CASE("a coroutine actor ends normally when its body returns", "[runtime][ex
                    caf::after(std::chrono::seconds(20)) >> [] {});
   CHECK(n.system().render(reason) == n.system().render(caf::error{}));
 }
+
+TEST_CASE("a killed actor answers the requests its suspended handlers owe with actor_exited",
+          "[runtime][exit][behavior]") {
+  auto n = start_node(2);
+  outcome<bool> suspended;
+  auto server =
+      troupe::spawn(n, [p = suspended.promise](troupe::context& self) -> troupe::behavior {
+        return {[&self, p](int) -> troupe::task<int> {
+          p->set_value(true);
+          co_await troupe::sleep(self, troupe::infinite);
+          co_return 0;
+        }};
+      });
+  outcome<troupe::error> answer;
+  troupe::spawn(n, [server, p = answer.promise](troupe::context& self) -> troupe::task<> {
+    auto r = co_await troupe::request<int>(self, server, troupe::infinite, 1);
+    p->set_value(r ? troupe::error{} : r.error());
+  });
+  REQUIRE(suspended.get("the handler to suspend"));
+  caf::anon_send_exit(server, caf::exit_reason::kill);
+  auto err = answer.get("the requester's answer (it waits forever if the request is lost)");
+  CHECK(err == troupe::errc::actor_exited);
+}
+
+TEST_CASE("an ending coroutine actor answers the requests it kept unreceived with actor_exited",
+          "[runtime][exit][receive]") {
+  auto n = start_node(2);
+  auto a = troupe::spawn(
+      n, [](troupe::context& self) -> troupe::task<> { co_await troupe::receive<go_atom>(self); });
+  outcome<troupe::error> answer;
+  troupe::spawn(n, [a, p = answer.promise](troupe::context& self) -> troupe::task<> {
+    auto r = co_await troupe::request<int>(self, a, troupe::infinite, 7); // no receive takes it
+    p->set_value(r ? troupe::error{} : r.error());
+  });
+  // The request reaches the stash before `go` is sent only if we wait for it: the snapshot shows
+  // it.
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  for (;;) {
+    auto snap = n.snapshot();
+    auto* info = snap.find("actor-" + std::to_string(a.id()));
+    if (info != nullptr && info->stashed == 1)
+      break;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("the request was not kept within 20 s");
+    std::this_thread::yield();
+  }
+  caf::anon_send(a, go_atom::value);
+  CHECK(answer.get("the requester's answer") == troupe::errc::actor_exited);
+}

@@ -104,3 +104,31 @@ TEST_CASE("blocking parallel_for from main sums the range", "[runtime][parallel_
   });
   CHECK(std::accumulate(v.begin(), v.end(), 0.0) == 2.0 * v.size());
 }
+
+TEST_CASE("a kernel under scheduler.policy sharing runs its chunks on two workers at once",
+          "[runtime][parallel_for]") {
+  troupe::node_config cfg{"test"};
+  cfg.threads = 2;
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  auto n = troupe::node::start(std::move(cfg));
+  REQUIRE(n);
+  // Each of the two chunks waits (bounded) for the other to start: run one after the other,
+  // the first gives up after its limit and the kernel reports that it never met the second.
+  auto arrived = std::make_shared<std::atomic<int>>(0);
+  auto met = std::make_shared<std::atomic<int>>(0);
+  outcome<int> got;
+  troupe::spawn(*n, [=, p = got.promise](troupe::context& self) -> troupe::task<> {
+    auto body = [arrived, met](std::size_t) {
+      arrived->fetch_add(1);
+      auto limit = std::chrono::steady_clock::now() + 10s;
+      while (arrived->load() < 2 && std::chrono::steady_clock::now() < limit)
+        std::this_thread::yield();
+      if (arrived->load() == 2)
+        met->fetch_add(1);
+    };
+    co_await troupe::parallel_for(self, 0, 2, body, {.chunks = 2});
+    p->set_value(met->load());
+  });
+  INFO("chunks that saw the other chunk start within 10 s (2 when they ran side by side)");
+  CHECK(got.get("the two-chunk kernel", 30s) == 2);
+}

@@ -228,7 +228,7 @@ TEST_CASE("scheduler.policy sharing keeps CAF's work-sharing scheduler, which ru
   REQUIRE(n);
   using sharing = caf::scheduler::coordinator<caf::policy::work_sharing>;
   CHECK(dynamic_cast<sharing*>(&n->system().scheduler()) != nullptr);
-  // Kernels still run there (as one job: the work-sharing scheduler has no per-worker queues).
+  // Kernels run there too, their jobs taken from the central queue by both workers.
   outcome<long> got;
   troupe::spawn(*n, [p = got.promise](troupe::context& self) -> troupe::task<> {
     std::vector<long> xs(1000, 1);

@@ -20,7 +20,9 @@ troupe::snapshot wait_for_snapshot(troupe::node& n, const char* what,
       std::string dump;
       for (auto& a : s.actors) {
         dump += a.name + " " + troupe::to_string(a.current) + " mailbox " +
-                std::to_string(a.mailbox_depth) + " awaits";
+                std::to_string(a.mailbox_depth) + " stashed " + std::to_string(a.stashed) +
+                " received " + std::to_string(a.received) + " sent " + std::to_string(a.sent) +
+                " awaits";
         for (auto& w : a.awaits)
           dump += std::string{" "} + troupe::to_string(w.what);
         dump += "\n";
@@ -72,13 +74,22 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
   for (int i = 0; i < 5; ++i)
     client->request(ponger, std::chrono::seconds(10), i).receive([](int) {}, [](caf::error&) {});
 
-  auto s = wait_for_snapshot(n, "sleeper, waiter, asker suspended", [](const auto& s) {
-    using k = troupe::await_info::kind;
-    auto* w = s.find("waiter");
-    return suspended_on(s, "sleeper", k::timer) && suspended_on(s, "waiter", k::receive) &&
-           suspended_on(s, "asker", k::reply) && w->mailbox_depth == 3 &&
-           s.find("child") != nullptr;
-  });
+  // The replies and the request reached their receivers before the repliers' own counters and
+  // state changed (those follow the handler), so wait for everything checked below.
+  auto s = wait_for_snapshot(
+      n, "sleeper, waiter, asker suspended; silent and ponger idle with their messages counted",
+      [](const auto& s) {
+        using k = troupe::await_info::kind;
+        auto* w = s.find("waiter");
+        auto* sil = s.find("silent");
+        auto* p = s.find("ponger");
+        auto idle = troupe::actor_info::state::idle;
+        return suspended_on(s, "sleeper", k::timer) && suspended_on(s, "waiter", k::receive) &&
+               suspended_on(s, "asker", k::reply) && w->stashed == 3 &&
+               s.find("child") != nullptr && sil != nullptr && sil->current == idle &&
+               sil->received == 1 && p != nullptr && p->current == idle && p->received == 5 &&
+               p->sent == 5;
+      });
   auto* sleeper = s.find("sleeper");
   CHECK(sleeper->type == "coroutine");
   CHECK(sleeper->spawned >= t0 - 1s);
@@ -86,7 +97,9 @@ TEST_CASE("snapshot shows each actor's state, awaits, mailbox and counters",
   CHECK(sleeper->awaits[0].since >= sleeper->spawned);
   auto* w = s.find("waiter");
   CHECK(w->awaits[0].types == "int");
-  CHECK(w->mailbox_depth == 3);
+  CHECK(w->stashed == 3); // kept for a later receive, out of CAF's mailbox
+  CHECK(w->mailbox_depth == 0);
+  CHECK(w->dropped == 0);
   auto* asker = s.find("asker");
   CHECK(asker->awaits[0].peer == silent.id());
   CHECK(asker->sent >= 1);

@@ -1,6 +1,7 @@
 #include <troupe/task.hpp>
 
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -111,4 +112,26 @@ TEST_CASE("task named by an lvalue can be awaited", "[runtime][task]") {
   drive(await_named(log), out);
   CHECK(out == 43);
   CHECK(log.size() == 1);
+}
+
+namespace {
+
+troupe::task<int> await_empty(std::string& what) {
+  troupe::task<int> none;
+  try {
+    co_return co_await none;
+  } catch (const troupe::broken_task& e) {
+    what = e.what();
+  }
+  co_return -1;
+}
+
+} // namespace
+
+TEST_CASE("task that holds no coroutine fails at co_await with broken_task", "[runtime][task]") {
+  std::string what;
+  int out = 0;
+  drive(await_empty(what), out);
+  CHECK(out == -1);
+  CHECK_THAT(what, Catch::Contains("holds no coroutine"));
 }

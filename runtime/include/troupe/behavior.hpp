@@ -22,13 +22,47 @@ namespace detail {
 /// Converts an exception into the error an actor exits with: its `what()` text.
 caf::error exception_to_error(std::exception_ptr ep);
 
+/// The reply a coroutine handler owes: delivered when it finishes, or, if its frame is
+/// destroyed first (the actor ended while it was suspended), the actor's exit reason.
+class owed_reply {
+public:
+  owed_reply(context& self, caf::response_promise rp)
+    : self_(&self)
+    , rp_(std::move(rp)) {
+  }
+
+  owed_reply(const owed_reply&) = delete;
+  owed_reply& operator=(const owed_reply&) = delete;
+
+  ~owed_reply() {
+    if (rp_.pending())
+      rp_.deliver(self_->exit_reply());
+  }
+
+  template <class... Ts>
+  void deliver(Ts&&... xs) {
+    rp_.deliver(std::forward<Ts>(xs)...);
+  }
+
+private:
+  context* self_;
+  caf::response_promise rp_;
+};
+
 template <class V>
-task<void> reply_when_done(task<V> t, caf::response_promise rp) {
-  if constexpr (std::is_void_v<V>) {
-    co_await std::move(t);
-    rp.deliver(caf::unit);
-  } else {
-    rp.deliver(co_await std::move(t));
+task<void> reply_when_done(context& self, task<V> t, caf::response_promise rp) {
+  owed_reply owed{self, std::move(rp)};
+  try {
+    if constexpr (std::is_void_v<V>) {
+      co_await std::move(t);
+      owed.deliver(caf::unit);
+    } else {
+      owed.deliver(co_await std::move(t));
+    }
+  } catch (...) {
+    // The requester gets the exception's error; the root then ends the actor with it.
+    owed.deliver(exception_to_error(std::current_exception()));
+    throw;
   }
 }
 
@@ -44,13 +78,10 @@ auto wrap_handler(context& self, F f, type_list<A...>) {
     return [&self, f = std::move(f)](A... xs) -> caf::result<caf::message> {
       auto rp = self.make_response_promise();
       // The frame refers to `f`'s captures, which live in this behavior as long as the actor.
-      self.start_root(reply_when_done(f(std::move(xs)...), rp),
-                      [&self, rp](std::exception_ptr ep) mutable {
-                        if (!ep)
-                          return;
-                        auto err = exception_to_error(ep);
-                        rp.deliver(err);
-                        self.quit(std::move(err));
+      self.start_root(reply_when_done(self, f(std::move(xs)...), rp),
+                      [&self](std::exception_ptr ep) {
+                        if (ep)
+                          self.quit(exception_to_error(ep));
                       });
       return rp;
     };

@@ -34,9 +34,6 @@
 
 namespace troupe {
 
-/// The message a finished timer or kernel sends its actor to resume the awaiting frame.
-using resume_atom = caf::atom_constant<caf::atom("t_resume")>;
-
 /// How long an await may take; `infinite` never times out.
 using duration = std::chrono::nanoseconds;
 
@@ -50,6 +47,14 @@ namespace detail {
 struct root_access;
 struct clock_access;
 class node_state;
+class stash;
+
+/// A message a receive took: its elements, who sent it, and its id (a request's needs an answer).
+struct received_message {
+  caf::message content;
+  caf::strong_actor_ptr sender;
+  caf::message_id mid;
+};
 
 // CAF's spawn turns actor pointers among the arguments into handles; a wrapper keeps ours.
 struct parent_ref {
@@ -180,9 +185,10 @@ public:
   void set_body(task<void> body, std::unique_ptr<detail::body_storage> storage);
 
   /// Registers a new await of `frame`, described by `desc` for introspection, and returns its
-  /// token. `matches` is set for receives.
+  /// token. `match` (receives) says which message resumes it; a completion must name `key`.
   std::uint64_t begin_await(std::coroutine_handle<> frame, detail::await_desc desc,
-                            bool (*matches)(const caf::type_erased_tuple&) = nullptr);
+                            const detail::receive_match* match = nullptr,
+                            const void* key = nullptr);
 
   /// The token the next `begin_await` will return.
   [[nodiscard]] std::uint64_t next_await_token() const noexcept {
@@ -192,14 +198,32 @@ public:
   /// The pending await for `token`, or nullptr if it finished already.
   detail::pending_await* find_await(std::uint64_t token) noexcept;
 
-  /// Forgets the await (after its awaiter took the result).
+  /// Forgets the await (after its awaiter took the result) and cancels its timer, if any.
   void end_await(std::uint64_t token) noexcept;
 
   /// Resumes the frame waiting on `token`, inside this actor; ignores stale tokens.
   void resume_await(std::uint64_t token);
 
-  /// Schedules `resume_atom, token` to this actor after `d`.
-  void resume_after(duration d, std::uint64_t token);
+  /// Gives the await `token` a timer: after `d` it resumes with `timed_out` set, unless the
+  /// await ended first (`end_await` cancels the timer). `infinite` sets none.
+  void start_timer(std::uint64_t token, duration d);
+
+  /// Tells `owner` that the await `token` completed; resumes it only if that await still
+  /// waits and was registered with `key`. Callable from any thread (a kernel's last chunk).
+  static void complete(const caf::strong_actor_ptr& owner, std::uint64_t token, const void* key,
+                       caf::execution_unit* eu);
+
+  /// Takes the oldest kept message that `match` accepts into `out`; false if none is kept.
+  /// (Messages that arrive while no receive or handler takes them are kept for later.)
+  bool take_stashed(const detail::receive_match& match, detail::received_message& out);
+
+  /// Makes `msg` the current received message: its sender becomes `last_sender()`, and a
+  /// request is answered with `unexpected_message` (receives yield values, not a way to reply).
+  void note_received(const caf::strong_actor_ptr& sender, caf::message_id mid);
+
+  /// The error that requests this actor owes get when it ends: `request_receiver_down` (the
+  /// requester's `errc::actor_exited`) with the exit reason's text.
+  caf::error exit_reply() const;
 
   /// Returns an error value when `msg` cannot go to `dest` (remote with unregistered types).
   result<void> check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg);
@@ -250,13 +274,22 @@ private:
     std::uint64_t start_;
   };
 
-  /// Wraps the user's behavior with the internal resume handler and selective receive.
-  /// A coroutine-body actor consumes its mailbox only through awaits, so messages that no
-  /// receive matches yet stay queued (`stash_unmatched`); a behavior actor answers them as CAF
-  /// does, with `unexpected_message`.
+  /// Wraps the user's behavior with selective receive: a message that no handler takes goes to
+  /// a waiting receive, else to the stash for a later one. A coroutine-body actor consumes its
+  /// mailbox only through awaits, so it keeps requests too (`stash_unmatched`); a behavior
+  /// actor answers a request that none of its handlers takes with `unexpected_message`, as
+  /// CAF does.
   caf::behavior finish_behavior(caf::behavior user, bool stash_unmatched);
 
   caf::result<caf::message> on_unmatched(caf::message_view& xs);
+
+  /// Handles troupe's own messages (completions, timers) before CAF sees them; true if `x`
+  /// was one.
+  bool consume_internal(caf::mailbox_element& x);
+
+  /// Keeps the current message for a later receive (or drops it, counted, when the stash is
+  /// full); the result is what CAF answers a request with.
+  caf::result<caf::message> keep_unmatched(caf::message_view& xs);
 
   /// The body's completion hook: ends the actor (with the exception's text if it threw).
   static void body_done(void* self) noexcept;
@@ -274,6 +307,8 @@ private:
   bool stash_unmatched_ = true;
   /// Whether CAF's clock ever got a timeout of this actor (else ending cancels none).
   bool set_timeouts_ = false;
+  /// Messages kept for a later receive (allocated when the first one is kept).
+  std::unique_ptr<detail::stash> stash_;
   std::uint64_t next_token_ = 1;
   /// Suspended roots of coroutine handlers, an intrusive list through their promises.
   detail::root_handle roots_;

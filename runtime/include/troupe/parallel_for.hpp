@@ -28,6 +28,13 @@ struct kernel_options {
 
 namespace detail {
 
+/// The chunk count of a kernel over `n` > 0 indices on `workers` threads: `opts.chunks` (at most
+/// one per index) when given, else default_chunks.
+inline std::size_t chunk_count(std::size_t n, const kernel_options& opts,
+                               std::size_t workers) noexcept {
+  return opts.chunks != 0 ? std::min(opts.chunks, n) : default_chunks(n, workers);
+}
+
 /// Calls `f(begin, end)` on each chunk when `f` takes a range, else `f(i)` for each index.
 template <class F>
 void run_body(F& f, std::size_t begin, std::size_t end) {
@@ -41,7 +48,7 @@ void run_body(F& f, std::size_t begin, std::size_t end) {
   }
 }
 
-/// A kernel awaited by an actor: the last chunk sends the actor `resume_atom, token`.
+/// A kernel awaited by an actor: the last chunk completes the await `token` of its actor.
 template <class F>
 class actor_kernel final : public kernel_state {
 public:
@@ -55,8 +62,7 @@ public:
 
   void on_complete(caf::execution_unit* eu) noexcept override {
     // Enqueueing with the finishing worker as context keeps the owner on this (warm) worker.
-    owner_->enqueue(nullptr, caf::make_message_id(), caf::make_message(resume_atom::value, token_),
-                    eu);
+    context::complete(owner_, token_, static_cast<const kernel_state*>(this), eu);
   }
 
 protected:
@@ -97,13 +103,13 @@ public:
   void await_suspend(std::coroutine_handle<> frame) {
     auto& sys = self_->home_system();
     auto workers = worker_count(sys);
-    auto chunks = opts_.chunks != 0 ? std::min(opts_.chunks, last_ - first_)
-                                    : default_chunks(last_ - first_, workers);
+    auto chunks = chunk_count(last_ - first_, opts_, workers);
     // The token is known before the kernel exists: the kernel must name it in its resume.
     auto token = self_->next_await_token();
     state_ = std::make_shared<actor_kernel<F>>(opts_.name, first_, last_, chunks, std::move(f_),
                                                self_->ctrl(), token);
-    token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_});
+    token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_},
+                                nullptr, state_.get());
     TROUPE_ASSERT(token_ == token, "kernel await token mismatch");
     launch_kernel(sys, state_, std::min(workers, chunks));
   }
@@ -168,8 +174,7 @@ void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F
   if (first >= last)
     return;
   auto workers = detail::worker_count(sys);
-  auto chunks = opts.chunks != 0 ? std::min(opts.chunks, last - first)
-                                 : detail::default_chunks(last - first, workers);
+  auto chunks = detail::chunk_count(last - first, opts, workers);
   auto state = std::make_shared<detail::blocking_kernel<std::remove_reference_t<F>>>(
       opts.name, first, last, chunks, f);
   if (chunks > 1)

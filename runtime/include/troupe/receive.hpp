@@ -2,16 +2,19 @@
 /// `troupe::receive`: await the next message of given types; other messages stay queued.
 #pragma once
 
-#include <optional>
+#include <cstddef>
+#include <cstdint>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
+#include <caf/rtti_pair.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/context.hpp>
+#include <troupe/detail/await_argument.hpp>
 #include <troupe/detail/type_names.hpp>
 #include <troupe/result.hpp>
 
@@ -42,6 +45,15 @@ T take_element(caf::type_erased_tuple& m, size_t i) {
     return std::move(m.get_mutable_as<T>(i));
 }
 
+// What a predicate sees of element `i`: the value in place, or the atom constant.
+template <class T>
+decltype(auto) peek_element(const caf::type_erased_tuple& m, size_t i) {
+  if constexpr (caf::is_atom_constant<T>::value)
+    return T{};
+  else
+    return m.get_as<T>(i);
+}
+
 // Matching looks at the mailbox element in place: a message that does not match must stay
 // intact in the mailbox for a later receive or handler.
 template <class... Ts>
@@ -52,43 +64,102 @@ bool message_matches(const caf::type_erased_tuple& m) {
   return (element_match<Ts>::at(m, i++) && ...);
 }
 
+// What a predicate is given for an element of type `T`.
+template <class T>
+using peeked_t = std::conditional_t<caf::is_atom_constant<T>::value, T, const T&>;
+
+// The element type as a message holds it (an atom constant is an atom_value).
+template <class T>
+using stored_element_t = std::conditional_t<caf::is_atom_constant<T>::value, caf::atom_value, T>;
+
+/// The signature of messages whose elements are `Ts...` (as `signature_of` computes it).
+template <class... Ts>
+std::size_t signature_of_types() noexcept {
+  static const std::size_t value = [] {
+    auto h = mix_signature(0xcbf29ce484222325ULL, sizeof...(Ts));
+    ((h = mix_signature(h, element_signature(caf::make_rtti_pair<stored_element_t<Ts>>()))), ...);
+    return h;
+  }();
+  return value;
+}
+
 template <class... Ts>
 using received_t =
     std::conditional_t<sizeof...(Ts) == 1, std::tuple_element_t<0, std::tuple<Ts...>>,
                        std::tuple<Ts...>>;
 
-/// Awaits the next message whose elements are exactly `Ts...`.
-template <bool WithTimeout, class... Ts>
+/// No predicate: every message of the right types matches.
+struct any_message {};
+
+template <class Pred, class... Ts>
+bool test_message(const caf::type_erased_tuple& m, const void* arg) {
+  if (!message_matches<Ts...>(m))
+    return false;
+  if constexpr (std::is_same_v<Pred, any_message>) {
+    return true;
+  } else {
+    auto& pred = *static_cast<const Pred*>(arg);
+    return [&]<size_t... Is>(std::index_sequence<Is...>) {
+      return static_cast<bool>(pred(peek_element<Ts>(m, Is)...));
+    }
+    (std::index_sequence_for<Ts...>{});
+  }
+}
+
+/// Awaits the next message whose elements are exactly `Ts...` (and that `Pred` accepts): a kept
+/// one at once, else the next to arrive.
+template <bool WithTimeout, class Pred, class... Ts>
 class receive_awaiter {
 public:
   using value_type = received_t<Ts...>;
   using resume_type = std::conditional_t<WithTimeout, result<value_type>, value_type>;
 
-  receive_awaiter(context& self, duration timeout)
+  receive_awaiter(context& self, duration timeout, Pred pred)
     : self_(&self)
-    , timeout_(timeout) {
+    , timeout_(timeout)
+    , pred_(std::move(pred)) {
   }
 
-  bool await_ready() const noexcept {
-    return false;
+  // Copies (g++ copies lvalue awaiters) point their match at their own predicate.
+  receive_awaiter(const receive_awaiter& other)
+    : self_(other.self_)
+    , timeout_(other.timeout_)
+    , pred_(other.pred_) {
+  }
+
+  receive_awaiter(receive_awaiter&& other) noexcept(std::is_nothrow_move_constructible_v<Pred>)
+    : self_(other.self_)
+    , timeout_(other.timeout_)
+    , pred_(std::move(other.pred_)) {
+  }
+
+  ~receive_awaiter() {
+    if (token_ != 0) // the frame was destroyed while waiting (its actor ended)
+      self_->end_await(token_);
+  }
+
+  bool await_ready() {
+    return self_->take_stashed(match(), kept_);
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    auto timeout = WithTimeout ? timeout_ : infinite;
-    token_ = self_->begin_await(
-        frame,
-        {.what = await_info::kind::receive, .types = &type_names<Ts...>(), .timeout = timeout},
-        &message_matches<Ts...>);
-    if (timeout != infinite)
-      self_->resume_after(timeout, token_);
+    token_ = self_->begin_await(frame,
+                                {.what = await_info::kind::receive,
+                                 .types = &type_names<Ts...>(),
+                                 .timeout = WithTimeout ? timeout_ : infinite},
+                                &match());
+    if constexpr (WithTimeout)
+      self_->start_timer(token_, timeout_);
   }
 
   resume_type await_resume() {
-    auto* p = self_->find_await(token_);
+    if (token_ == 0) // taken from the stash without suspending
+      return extract(kept_.content, std::index_sequence_for<Ts...>{});
+    auto* p = self_->find_await(std::exchange(token_, 0));
     TROUPE_ASSERT(p != nullptr, "receive resumed without its pending entry");
     auto* matched = p->matched;
     bool timed_out = p->timed_out;
-    self_->end_await(token_);
+    self_->end_await(p->token);
     if constexpr (WithTimeout) {
       if (timed_out)
         return error{errc::timeout, "receive of (" + type_names<Ts...>() + ") timed out"};
@@ -98,6 +169,11 @@ public:
   }
 
 private:
+  const receive_match& match() {
+    match_ = {signature_of_types<Ts...>(), &test_message<Pred, Ts...>, &pred_};
+    return match_;
+  }
+
   template <size_t... Is>
   static value_type extract(caf::type_erased_tuple& m, std::index_sequence<Is...>) {
     if constexpr (sizeof...(Ts) == 1)
@@ -108,10 +184,32 @@ private:
 
   context* self_;
   duration timeout_;
+  Pred pred_;
+  receive_match match_;
+  received_message kept_;
   std::uint64_t token_ = 0;
 };
 
+/// A receive's predicate (see `where`).
+template <class Pred>
+struct where_t {
+  Pred pred;
+};
+
 } // namespace detail
+
+/// A predicate for `receive`: only messages whose elements satisfy `pred(elements...)` match
+/// (receive by tag: a halo for step k from the west neighbour, a reply for job j).
+template <class Pred>
+detail::where_t<std::remove_cvref_t<Pred>> where(Pred&& pred) {
+  static_assert(
+      detail::safe_callable_argument<Pred&&>,
+      "g++ 12 frees the captures of a lambda written inside `co_await troupe::receive<T>(self, "
+      "troupe::where(...))` twice (a compiler bug, troupe/detail/await_argument.hpp): name it "
+      "first and pass it by name: `auto want = [=](const T& x) {...}; co_await "
+      "troupe::receive<T>(self, troupe::where(want));`, or capture only by reference");
+  return {std::forward<Pred>(pred)};
+}
 
 /// Awaits the next message whose elements are exactly `Ts...`; other messages stay queued
 /// and are handled (or received) later, in their order of arrival.
@@ -128,17 +226,45 @@ private:
 /// }
 /// ```
 template <class... Ts>
-detail::receive_awaiter<false, Ts...> receive(context& self) {
+detail::receive_awaiter<false, detail::any_message, Ts...> receive(context& self) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  return {self, infinite};
+  return {self, infinite, {}};
 }
 
 /// Like `receive<Ts...>(self)`, but yields `result<...>` holding `errc::timeout` when no
 /// matching message arrives within `timeout`.
 template <class... Ts>
-detail::receive_awaiter<true, Ts...> receive(context& self, duration timeout) {
+detail::receive_awaiter<true, detail::any_message, Ts...> receive(context& self, duration timeout) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  return {self, timeout};
+  return {self, timeout, {}};
+}
+
+/// Awaits the next message of types `Ts...` whose elements satisfy the predicate; messages of
+/// these types that it rejects stay queued for other receives.
+///
+/// ```cpp
+/// // The halo for step k from the west neighbour; a fast neighbour's step k+1 halo waits.
+/// auto h = co_await troupe::receive<halo>(self, troupe::where([&](const halo& x) {
+///   return x.step == k && x.from == west;
+/// }));
+/// ```
+template <class... Ts, class Pred>
+detail::receive_awaiter<false, Pred, Ts...> receive(context& self, detail::where_t<Pred> w) {
+  static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
+  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+                "a receive predicate takes the elements (by value or const reference) and returns bool");
+  return {self, infinite, std::move(w.pred)};
+}
+
+/// Like `receive<Ts...>(self, where(pred))`, but yields `result<...>` holding `errc::timeout`
+/// when no accepted message arrives within `timeout`.
+template <class... Ts, class Pred>
+detail::receive_awaiter<true, Pred, Ts...> receive(context& self, detail::where_t<Pred> w,
+                                                   duration timeout) {
+  static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
+  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+                "a receive predicate takes the elements (by value or const reference) and returns bool");
+  return {self, timeout, std::move(w.pred)};
 }
 
 } // namespace troupe

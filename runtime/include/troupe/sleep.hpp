@@ -22,7 +22,7 @@ public:
 
   void await_suspend(std::coroutine_handle<> frame) {
     token_ = self_->begin_await(frame, {.what = await_info::kind::timer, .timeout = duration_});
-    self_->resume_after(duration_, token_);
+    self_->start_timer(token_, duration_); // `infinite`: none, the actor's end wakes nobody
   }
 
   void await_resume() noexcept {
@@ -39,6 +39,7 @@ private:
 } // namespace detail
 
 /// Suspends the calling coroutine for `d`; the actor serves other messages meanwhile.
+/// `troupe::infinite` sleeps until the actor ends (which destroys the suspended frame).
 ///
 /// ```cpp
 /// troupe::task<> heartbeat(troupe::context& self, caf::actor boss) {

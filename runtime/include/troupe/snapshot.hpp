@@ -62,6 +62,11 @@ struct actor_info {
   std::vector<await_info> awaits;
   /// Messages waiting in the mailbox (enqueued but not yet consumed).
   std::uint64_t mailbox_depth = 0;
+  /// Messages that arrived while no handler or receive took them, kept for a later receive.
+  std::uint64_t stashed = 0;
+  /// Messages dropped because the stash was full (a bug in the actor: see README).
+  std::uint64_t dropped = 0;
+  /// Messages delivered to a handler or a receive.
   std::uint64_t received = 0;
   /// Messages sent through troupe's API, plus replies to requests.
   std::uint64_t sent = 0;

@@ -4,6 +4,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -12,6 +13,16 @@ namespace troupe {
 
 template <class T = void>
 class task;
+
+/// Thrown at `co_await` of a task that holds no coroutine (default-constructed or moved from),
+/// like cppcoro's `broken_promise`.
+class broken_task : public std::logic_error {
+public:
+  broken_task()
+    : std::logic_error("awaited a troupe::task that holds no coroutine (default-constructed or "
+                       "moved from); await the task a coroutine call returned") {
+  }
+};
 
 namespace detail {
 
@@ -195,6 +206,8 @@ private:
     }
 
     T await_resume() {
+      if (!handle)
+        throw broken_task{};
       return handle.promise().take();
     }
   };

@@ -17,3 +17,4 @@
 #include <troupe/snapshot.hpp>
 #include <troupe/spawn.hpp>
 #include <troupe/task.hpp>
+#include <troupe/when_all.hpp>

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <typeinfo>
 
 #include <caf/detail/thread_safe_actor_clock.hpp>
 #include <caf/policy/work_stealing.hpp>
@@ -150,6 +151,13 @@ protected:
 private:
   filtered_clock clock_;
 };
+
+/// troupe's scheduler of `sys`, or nullptr under another one (CAF's work sharing). A type
+/// comparison (`coordinator` is final), cheap enough for every kernel launch.
+inline coordinator* troupe_scheduler(caf::actor_system& sys) noexcept {
+  auto& s = sys.scheduler();
+  return typeid(s) == typeid(coordinator) ? static_cast<coordinator*>(&s) : nullptr;
+}
 
 /// Applies `--pin-workers` to the node's workers: `true` pins worker i to the i-th CPU of the
 /// process's affinity mask (wrapping around when there are more workers), unset (auto) does so

@@ -16,6 +16,7 @@
 
 #include <troupe/assert.hpp>
 #include <troupe/context.hpp>
+#include <troupe/detail/await_argument.hpp>
 #include <troupe/detail/kernel.hpp>
 #include <troupe/node.hpp>
 #include <troupe/parallel_for.hpp>
@@ -92,22 +93,38 @@ public:
   }
 
   /// Runs `f(i)` or `f(begin, end)` over [first, last) on the pool; `co_await` the result
-  /// right away (it is a prvalue awaitable).
+  /// right away (it is a prvalue awaitable). On g++ 12 a lambda that owns its captures must be
+  /// named first and passed by name (troupe/detail/await_argument.hpp).
   template <class F>
   detail::for_each_awaiter<std::decay_t<F>> for_each(std::size_t first, std::size_t last, F&& f,
-                                                     kernel_options opts = {}) const;
+                                                     kernel_options opts = {}) const {
+    static_assert(
+        troupe::detail::safe_callable_argument<F&&>,
+        "g++ 12 frees the captures of a lambda written inside `co_await ex.for_each(...)` "
+        "twice (a compiler bug, troupe/detail/await_argument.hpp): name it first and pass it "
+        "by name: `auto body = [=](std::size_t i) {...}; co_await ex.for_each(first, last, "
+        "body);`, or capture only by reference");
+    return {*this, first, last, std::forward<F>(f), opts};
+  }
 
   /// Runs `f(c, begin, end)` for each chunk `c` of a split of [0, n) into `chunks` pieces:
-  /// chunk c covers [c*n/chunks, (c+1)*n/chunks), whatever the thread count.
+  /// chunk c covers [c*n/chunks, (c+1)*n/chunks), whatever the thread count. On g++ 12 a
+  /// lambda that owns its captures must be named first and passed by name, as for `for_each`.
   template <class F>
-  auto for_chunks(std::size_t n, std::size_t chunks, F f, const char* name) const {
+  auto for_chunks(std::size_t n, std::size_t chunks, F&& f, const char* name) const {
+    static_assert(
+        troupe::detail::safe_callable_argument<F&&>,
+        "g++ 12 frees the captures of a lambda written inside `co_await ex.for_chunks(...)` "
+        "twice (a compiler bug, troupe/detail/await_argument.hpp): name it first and pass it "
+        "by name: `auto body = [=](std::size_t c, std::size_t b, std::size_t e) {...}; "
+        "co_await ex.for_chunks(n, chunks, body, name);`, or capture only by reference");
     TROUPE_ASSERT(chunks >= 1 && chunks <= (n == 0 ? 1 : n), "for_chunks: bad chunk count");
-    return for_each(
-        0, chunks,
-        [f = std::move(f), n, chunks](std::size_t c) mutable {
-          f(c, c * n / chunks, (c + 1) * n / chunks);
-        },
-        kernel_options{.name = name, .chunks = chunks});
+    auto each = [f = std::decay_t<F>(std::forward<F>(f)), n, chunks](std::size_t c) mutable {
+      f(c, c * n / chunks, (c + 1) * n / chunks);
+    };
+    // Built here, outside any co_await expression: no g++ 12 temporary to guard against.
+    return detail::for_each_awaiter<decltype(each)>{*this, 0, chunks, std::move(each),
+                                                    kernel_options{.name = name, .chunks = chunks}};
   }
 
 private:
@@ -137,7 +154,10 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    inner_.emplace(troupe::parallel_for(*ex_.self_, first_, last_, std::move(f_), opts_));
+    // The body is this awaiter's member, not a temporary of the user's co_await expression:
+    // the inner awaiter takes it over directly, without troupe::parallel_for's g++ 12 guard
+    // (for_each checked the user's argument).
+    inner_.emplace(*ex_.self_, first_, last_, std::move(f_), opts_);
     inner_->await_suspend(frame);
   }
 
@@ -149,8 +169,7 @@ public:
   }
 
 private:
-  using inner_type = decltype(troupe::parallel_for(
-      std::declval<context&>(), std::size_t{}, std::size_t{}, std::declval<F>(), kernel_options{}));
+  using inner_type = troupe::detail::parallel_for_awaiter<F>;
 
   exec ex_;
   std::size_t first_;
@@ -227,11 +246,5 @@ inline std::size_t elementwise_chunks(const exec& ex, std::size_t n) noexcept {
 }
 
 } // namespace detail
-
-template <class F>
-detail::for_each_awaiter<std::decay_t<F>> exec::for_each(std::size_t first, std::size_t last, F&& f,
-                                                         kernel_options opts) const {
-  return {*this, first, last, std::forward<F>(f), opts};
-}
 
 } // namespace troupe::numerics

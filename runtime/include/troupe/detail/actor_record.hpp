@@ -16,6 +16,7 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 #include <caf/message.hpp>
+#include <caf/message_id.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/snapshot.hpp>
@@ -55,13 +56,27 @@ struct await_desc {
   std::shared_ptr<const kernel_state> kernel{};
 };
 
+/// How a receive recognises its message: the signature of its element types (the stash's
+/// index, see `signature_of`) and a test of a message's elements (types, atom values, the
+/// user's predicate with `arg`).
+struct receive_match {
+  std::size_t signature = 0;
+  bool (*test)(const caf::type_erased_tuple& elements, const void* arg) = nullptr;
+  const void* arg = nullptr;
+};
+
 /// One suspended await, addressed by a token that stays unique for the actor's life, so that a
 /// late timer or reply for a finished await is recognised and ignored.
 struct pending_await {
   std::uint64_t token = 0;
   std::coroutine_handle<> frame;
-  /// For receives: whether a mailbox element matches.
-  bool (*matches)(const caf::type_erased_tuple&) = nullptr;
+  /// For receives: which message it takes (owned by the awaiter, alive while it waits).
+  const receive_match* match = nullptr;
+  /// What a completion (a kernel's last chunk) must name besides the token.
+  const void* key = nullptr;
+  /// The response id the await's timer fires with, when it has a timer.
+  caf::message_id timer{};
+  bool has_timer = false;
   caf::message payload;
   /// For receives: the matched mailbox element's content, valid while the frame runs, which
   /// it does at once from the match (the values are moved out, never copied).
@@ -95,7 +110,13 @@ struct actor_record {
   std::uint8_t shard = 0;
 
   std::atomic<std::uint64_t> enqueued{0};
+  /// Messages taken out of CAF's mailbox (handled, stashed, or troupe's own completions).
+  std::atomic<std::uint64_t> consumed{0};
+  /// Messages delivered to a handler or a receive.
   std::atomic<std::uint64_t> received{0};
+  /// Messages kept for a later receive now, and those dropped because the stash was full.
+  std::atomic<std::uint64_t> stashed{0};
+  std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> busy_ticks{0};
   /// The thread inside the actor, or none: the reentrancy check of Decision 3, and whether
@@ -111,6 +132,28 @@ struct actor_record {
   caf::abstract_actor* actor = nullptr;
 };
 
+/// Holds the record's lock when introspection is on (snapshots read `awaits` under it); without
+/// introspection only the actor touches `awaits`, and nothing is locked.
+class introspection_lock {
+public:
+  explicit introspection_lock(const actor_record& rec) noexcept
+    : lock_(rec.introspect ? &rec.lock : nullptr) {
+    if (lock_ != nullptr)
+      lock_->lock();
+  }
+
+  ~introspection_lock() {
+    if (lock_ != nullptr)
+      lock_->unlock();
+  }
+
+  introspection_lock(const introspection_lock&) = delete;
+  introspection_lock& operator=(const introspection_lock&) = delete;
+
+private:
+  spinlock* lock_;
+};
+
 /// Adds to a counter that only its actor writes: a plain load and store, no locked RMW.
 inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -124,5 +167,21 @@ std::chrono::nanoseconds ticks_to_ns(std::uint64_t ticks) noexcept;
 
 /// The wall-clock time of a `ticks()` reading taken earlier.
 std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t ticks) noexcept;
+
+} // namespace troupe::detail
+
+namespace troupe::detail {
+
+/// Mixes one element's type into a signature (see `signature_of`).
+constexpr std::size_t mix_signature(std::size_t h, std::size_t element) noexcept {
+  return (h ^ element) * 0x100000001b3ULL;
+}
+
+/// The signature of a message's element types: equal for messages whose elements have equal
+/// types (CAF's builtin type number, else the C++ type), and for a receive of those types.
+std::size_t signature_of(const caf::type_erased_tuple& elements) noexcept;
+
+/// One element type's contribution to a signature, as CAF reports it for a message element.
+std::size_t element_signature(std::pair<std::uint16_t, const std::type_info*> rtti) noexcept;
 
 } // namespace troupe::detail
