@@ -71,6 +71,10 @@ troupe::error detail::spawn_remote_error(caf::actor_system& sys, const caf::erro
             " ms"};
   if (failure == caf::sec::request_receiver_down)
     return {errc::unreachable, what + ": the node went away before answering"};
+  if (failure.category() == error_category_atom) {
+    auto e = detail::from_troupe_category(failure);
+    return {e.code(), what + " failed: " + e.message()};
+  }
   return {errc::request_failed, what + " failed: " + sys.render(failure)};
 }
 
