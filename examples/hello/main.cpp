@@ -1,5 +1,5 @@
-// hello: one coroutine actor that greets, sleeps without blocking its worker, and ends.
-#include <future>
+// hello: one coroutine actor that greets, sleeps without blocking its worker, and ends; main
+// waits for it to end.
 #include <iostream>
 
 #include <troupe/troupe.hpp>
@@ -11,14 +11,13 @@ int main(int argc, char** argv) {
   std::string who = "world";
   cfg.option(who, "who", "whom to greet");
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
-    auto done = std::make_shared<std::promise<void>>();
-    troupe::spawn(n, {.name = "greeter"}, [who, done](troupe::context& self) -> troupe::task<> {
-      std::cout << "hello, " << who << " (from actor " << self.id() << ")\n";
-      co_await troupe::sleep(self, 10ms);
-      std::cout << "goodbye, " << who << "\n";
-      done->set_value();
-    });
-    done->get_future().wait();
+    auto greeter =
+        troupe::spawn(n, {.name = "greeter"}, [who](troupe::context& self) -> troupe::task<> {
+          std::cout << "hello, " << who << " (from actor " << self.id() << ")\n";
+          co_await troupe::sleep(self, 10ms);
+          std::cout << "goodbye, " << who << "\n";
+        });
+    n.wait(greeter).value(); // returns when the greeter ends; throws if something ended it
     return 0;
   });
 }

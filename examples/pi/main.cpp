@@ -5,8 +5,6 @@
 // integer hit counts depend on which worker runs which chunk.
 #include <cstdint>
 #include <cstdio>
-#include <future>
-#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -20,8 +18,8 @@ struct estimate {
   std::uint64_t samples = 0;
 };
 
-troupe::task<> throw_darts(troupe::context& self, std::uint64_t samples, std::uint64_t seed,
-                           std::uint64_t chunks, std::shared_ptr<std::promise<estimate>> done) {
+troupe::task<estimate> throw_darts(troupe::context& self, std::uint64_t samples, std::uint64_t seed,
+                                   std::uint64_t chunks) {
   std::vector<std::uint64_t> hits(chunks, 0);
   co_await troupe::parallel_for(
       self, 0, chunks,
@@ -38,7 +36,7 @@ troupe::task<> throw_darts(troupe::context& self, std::uint64_t samples, std::ui
         hits[c] = inside;
       },
       troupe::kernel_options{.name = "darts", .chunks = chunks});
-  done->set_value({std::accumulate(hits.begin(), hits.end(), std::uint64_t{0}), samples});
+  co_return estimate{std::accumulate(hits.begin(), hits.end(), std::uint64_t{0}), samples};
 }
 
 } // namespace
@@ -61,10 +59,8 @@ int main(int argc, char** argv) {
                    static_cast<unsigned long long>(chunks));
       return 2;
     }
-    auto done = std::make_shared<std::promise<estimate>>();
-    auto result = done->get_future();
-    troupe::spawn(n, {.name = "pi"}, throw_darts, samples, seed, chunks, done);
-    auto e = result.get();
+    auto job = troupe::launch(n, {.name = "pi"}, throw_darts, samples, seed, chunks);
+    auto e = job.get().value(); // waits for the actor's co_return
     double pi = 4.0 * static_cast<double>(e.hits) / static_cast<double>(e.samples);
     std::printf("pi ~ %.12f\n", pi);
     std::printf("%llu of %llu darts inside the quarter circle (seed %llu, %llu streams, "

@@ -8,10 +8,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <future>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +25,11 @@ namespace {
 
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
+using first_atom = caf::atom_constant<caf::atom("first")>;
+
+/// Names in CAF's registry: the listener's host, and the first ponger it serves.
+constexpr caf::atom_value host_name = caf::atom("pp_host");
+constexpr caf::atom_value first_ponger_name = caf::atom("pp_first");
 
 /// How long one round trip (or the remote spawn) may take before the pinger gives up.
 constexpr auto round_timeout = 10s;
@@ -34,17 +39,6 @@ struct score {
   std::int64_t rounds = 0;
   double seconds = 0;
   double median_rtt_us = 0;
-};
-
-/// The pinger's report to `main`: the score or what went wrong, given once.
-struct report {
-  std::promise<troupe::result<score>> promise;
-  bool given = false;
-
-  void give(troupe::result<score> r) {
-    if (!std::exchange(given, true))
-      promise.set_value(std::move(r));
-  }
 };
 
 /// Answers each ping with its number; ends when its pinger says it is done or goes down (its
@@ -67,30 +61,26 @@ troupe::behavior ponger(troupe::context& self, caf::actor pinger, bool announce)
 }
 
 /// Starts a ponger (here, or on `remote` by its registered name), plays `rounds` round trips
-/// against it, tells it that it is done, and reports the score through `out`.
-troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
-                      std::int64_t rounds, std::shared_ptr<report> out) {
+/// against it, tells it that it is done, and returns the score or what went wrong.
+troupe::task<troupe::result<score>>
+pinger(troupe::context& self, std::optional<troupe::peer> remote, std::int64_t rounds) {
   caf::actor other;
   if (remote) {
     auto spawned =
         co_await troupe::spawn_remote(self, *remote, "ponger", round_timeout, self.handle());
-    if (!spawned) {
-      out->give(spawned.error());
-      co_return;
-    }
+    if (!spawned)
+      co_return spawned.error();
     other = *spawned;
   } else {
     other = troupe::spawn(self, {.name = "ponger"}, ponger, self.handle(), false);
   }
   // A request in flight when the peer's connection breaks gets no answer at all (CAF drops
-  // it), so watch the ponger: its end fails the game at once instead of at the timeout.
+  // it), so watch the ponger: its end fails the game at once instead of at the timeout (the
+  // exception ends this actor, and main gets its text).
   self.monitor(other);
-  self.set_down_handler([&self, weak = std::weak_ptr<report>{out}](caf::down_msg& down) {
-    if (auto r = weak.lock())
-      r->give(troupe::error{troupe::errc::unreachable, "the ponger ended before the game did (" +
-                                                           self.home_system().render(down.reason) +
-                                                           ")"});
-    self.quit();
+  self.set_down_handler([&self](caf::down_msg& down) {
+    throw std::runtime_error("the ponger ended before the game did (" +
+                             self.home_system().render(down.reason) + ")");
   });
   std::vector<std::int64_t> rtt_ns;
   rtt_ns.reserve(static_cast<std::size_t>(rounds));
@@ -99,40 +89,31 @@ troupe::task<> pinger(troupe::context& self, std::optional<troupe::peer> remote,
     auto sent = std::chrono::steady_clock::now();
     auto echo =
         co_await troupe::request<std::int64_t>(self, other, round_timeout, ping_atom::value, i);
-    if (!echo) {
-      out->give(echo.error());
-      co_return;
-    }
-    if (*echo != i) {
-      out->give(troupe::error{troupe::errc::wrong_reply_type, "ponger answered ping " +
+    if (!echo)
+      co_return echo.error();
+    if (*echo != i)
+      co_return troupe::error{troupe::errc::wrong_reply_type, "ponger answered ping " +
                                                                   std::to_string(i) + " with " +
-                                                                  std::to_string(*echo)});
-      co_return;
-    }
+                                                                  std::to_string(*echo)};
     rtt_ns.push_back((std::chrono::steady_clock::now() - sent).count());
   }
   auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
-  if (auto bye = co_await troupe::request<void>(self, other, round_timeout, done_atom::value);
-      !bye) {
-    out->give(bye.error());
-    co_return;
-  }
+  if (auto bye = co_await troupe::request<void>(self, other, round_timeout, done_atom::value); !bye)
+    co_return bye.error();
   score s{rounds, elapsed.count(), 0};
   if (!rtt_ns.empty()) {
     auto mid = rtt_ns.begin() + static_cast<std::ptrdiff_t>(rtt_ns.size() / 2);
     std::nth_element(rtt_ns.begin(), mid, rtt_ns.end());
     s.median_rtt_us = static_cast<double>(*mid) / 1000.0;
   }
-  out->give(s);
+  co_return s;
 }
 
 /// Plays against a local ponger or, when `remote` is set, one spawned on the peer node.
 int play(troupe::node& n, std::optional<troupe::peer> remote, std::int64_t rounds) {
-  auto out = std::make_shared<report>();
-  auto result = out->promise.get_future();
-  troupe::spawn(n, {.name = "pinger"}, pinger, std::move(remote), rounds, out);
-  out.reset(); // the pinger owns the promise: if it dies early, get() throws broken_promise
-  auto s = result.get();
+  auto game = troupe::launch(n, {.name = "pinger"}, pinger, std::move(remote), rounds);
+  auto played = game.get(); // the score, or what went wrong, or the exception that ended it
+  auto s = played ? std::move(*played) : troupe::result<score>{played.error()};
   if (!s) {
     std::cerr << "pingpong: " << s.error().message() << "\n";
     return 1;
@@ -141,6 +122,49 @@ int play(troupe::node& n, std::optional<troupe::peer> remote, std::int64_t round
   std::cout << "rounds: " << s->rounds << "\n"
             << "msgs/s: " << static_cast<std::int64_t>(msgs_per_s) << "\n"
             << "median round trip: " << s->median_rtt_us << " us\n";
+  return 0;
+}
+
+/// The listener's wait for its first peer's ponger: the ponger factory announces it, and this
+/// actor may start before or after that. Each side registers itself in CAF's registry, then
+/// looks for the other, so at least one of them finds the other.
+troupe::task<caf::actor> host(troupe::context& self, troupe::duration limit) {
+  auto& registry = self.home_system().registry();
+  registry.put(host_name, caf::actor_cast<caf::strong_actor_ptr>(self.handle()));
+  if (auto early = registry.get(first_ponger_name))
+    co_return caf::actor_cast<caf::actor>(early);
+  auto announced = co_await troupe::receive<first_atom, caf::actor>(self, limit);
+  co_return std::get<1>(announced.value());
+}
+
+/// The first ponger tells the host that it exists (see `host`).
+void announce_first(troupe::context& ponger) {
+  auto& registry = ponger.home_system().registry();
+  registry.put(first_ponger_name, caf::actor_cast<caf::strong_actor_ptr>(ponger.handle()));
+  if (auto h = registry.get(host_name))
+    ponger.send(caf::actor_cast<caf::actor>(h), first_atom::value, ponger.handle());
+}
+
+/// Serves the first peer's pinger; returns when its ponger ended, or after `limit`.
+int serve(troupe::node& n, troupe::duration limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  auto first = troupe::launch(n, {.name = "host"}, host, limit).get(limit);
+  if (!first) {
+    std::cerr << "pingpong: --serve-timeout: no peer finished playing within "
+              << std::chrono::duration<double>(limit).count() << " s\n";
+    return 1;
+  }
+  auto left = limit == troupe::infinite ? limit : deadline - std::chrono::steady_clock::now();
+  auto ended = n.wait(*first, left);
+  if (!ended && ended.error() == troupe::errc::timeout) {
+    std::cerr << "pingpong: --serve-timeout: no peer finished playing within "
+              << std::chrono::duration<double>(limit).count() << " s\n";
+    return 1;
+  }
+  if (ended)
+    std::cout << "peer done" << std::endl;
+  else
+    std::cout << "peer gone (" << ended.error().message() << ")" << std::endl;
   return 0;
 }
 
@@ -161,23 +185,14 @@ int main(int argc, char** argv) {
   cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
   cfg.set("middleman.connection-timeout", caf::timespan{2s});
 
-  // The listener serves the first peer whose pinger asks for a ponger; `served` is set when
-  // that ponger ends.
-  auto served = std::make_shared<std::promise<void>>();
+  // The listener serves the first peer whose pinger asks for a ponger; that ponger tells
+  // the listener's host that it exists.
   auto serving = std::make_shared<std::atomic<bool>>(false);
   cfg.add_actor_type("ponger", troupe::make_factory<caf::actor>(
-                                   [served, serving](troupe::context& self, caf::actor pinger) {
+                                   [serving](troupe::context& self, caf::actor pinger) {
                                      bool first = !serving->exchange(true);
-                                     if (first) {
-                                       self.attach_functor([served](const caf::error& reason) {
-                                         if (reason)
-                                           std::cout << "peer gone (" << caf::to_string(reason)
-                                                     << ")\n";
-                                         else
-                                           std::cout << "peer done\n";
-                                         served->set_value();
-                                       });
-                                     }
+                                     if (first)
+                                       announce_first(self);
                                      return ponger(self, std::move(pinger), first);
                                    },
                                    "ponger"));
@@ -190,18 +205,10 @@ int main(int argc, char** argv) {
     if (n.joined())
       return play(n, *n.joined(), rounds);
     if (n.listening()) {
-      auto done = served->get_future();
-      if (serve_timeout_s > 0) {
-        auto limit = std::chrono::duration<double>(serve_timeout_s);
-        if (done.wait_for(limit) != std::future_status::ready) {
-          std::cerr << "pingpong: --serve-timeout: no peer finished playing within "
-                    << serve_timeout_s << " s\n";
-          return 1;
-        }
-      } else {
-        done.wait();
-      }
-      return 0;
+      auto limit = serve_timeout_s > 0 ? std::chrono::duration_cast<troupe::duration>(
+                                             std::chrono::duration<double>(serve_timeout_s))
+                                       : troupe::infinite;
+      return serve(n, limit);
     }
     return play(n, std::nullopt, rounds);
   });

@@ -89,6 +89,19 @@ public:
   /// Every live troupe actor now.
   [[nodiscard]] troupe::snapshot snapshot() const;
 
+  /// Blocks the calling (non-actor) thread until `who` ends, at most `timeout`. Yields nothing
+  /// when it ended normally, else its exit reason as an error: `errc::exception` with the
+  /// text of the exception that ended it, `errc::actor_exited` naming another reason (killed,
+  /// stopped), or `errc::timeout` when it still runs. An actor that ended already answers at
+  /// once. (To collect a coroutine's `co_return` value, see `launch`.)
+  ///
+  /// ```cpp
+  /// auto worker = troupe::spawn(node, work, 42);
+  /// if (auto ended = node.wait(worker, 10s); !ended)
+  ///   std::cerr << ended.error().message() << '\n';
+  /// ```
+  result<void> wait(const caf::actor& who, duration timeout = infinite) const;
+
   /// Ends the node: asks every troupe actor to exit (also those spawned meanwhile by dying
   /// ones), waits for them and for the CAF actors it did not make, then stops the actor system.
   /// The destructor calls it.
@@ -106,6 +119,16 @@ private:
 
   std::unique_ptr<detail::node_state> state_;
 };
+
+namespace detail {
+
+/// "actor 'name' (id 7)", for messages about `who`.
+std::string actor_label(const caf::actor& who);
+
+/// Blocks until `who` ends or `timeout` passes; its exit reason as an error (`node::wait`).
+result<void> await_exit(caf::actor_system& sys, const caf::actor& who, duration timeout);
+
+} // namespace detail
 
 /// Spawns `fn(self, args...)` on `n` (see `spawn(caf::actor_system&, ...)`).
 template <class F, class... Args>

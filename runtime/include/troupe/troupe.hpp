@@ -5,6 +5,7 @@
 #include <troupe/behavior.hpp>
 #include <troupe/context.hpp>
 #include <troupe/errc.hpp>
+#include <troupe/launch.hpp>
 #include <troupe/node.hpp>
 #include <troupe/node_config.hpp>
 #include <troupe/parallel_for.hpp>

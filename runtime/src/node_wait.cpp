@@ -1,0 +1,76 @@
+// Plain code waiting for actors: node::wait, and what launch's jobs report.
+#include <troupe/launch.hpp>
+
+#include <sstream>
+
+#include <caf/local_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/sec.hpp>
+
+#include "internal/node_state.hpp"
+
+namespace troupe {
+
+std::string detail::actor_label(const caf::actor& who) {
+  auto* ptr = caf::actor_cast<caf::abstract_actor*>(who);
+  if (ptr == nullptr)
+    return "no actor (an invalid handle)";
+  auto id = " (id " + std::to_string(who.id()) + ")";
+  if (auto* local = dynamic_cast<caf::local_actor*>(ptr))
+    return "actor '" + std::string{local->name()} + "'" + id;
+  return "remote actor" + id;
+}
+
+troupe::error detail::exception_error(std::exception_ptr ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const bad_result_access& e) {
+    return e.error();
+  } catch (const std::exception& e) {
+    return {errc::exception, e.what()};
+  } catch (...) {
+    return {errc::exception, "an exception of a type not derived from std::exception"};
+  }
+}
+
+namespace {
+
+// An exit reason as troupe's error. A troupe actor that an exception ended has CAF's
+// runtime_error with the exception's text as its reason (see boundary.cpp).
+troupe::error exit_error(caf::actor_system& sys, const caf::actor& who, const caf::error& reason) {
+  if (reason == caf::sec::runtime_error && reason.context().match_elements<std::string>())
+    return {errc::exception, reason.context().get_as<std::string>(0)};
+  return {errc::actor_exited, detail::actor_label(who) + " ended with " + sys.render(reason)};
+}
+
+} // namespace
+
+result<void> detail::await_exit(caf::actor_system& sys, const caf::actor& who, duration timeout) {
+  if (!who)
+    return error{errc::actor_exited, "wait: " + actor_label(who)};
+  // Hidden: not one of the actors that node shutdown waits for.
+  caf::scoped_actor self{sys, true};
+  self->monitor(who);
+  std::optional<caf::error> reason;
+  auto on_down = [&](caf::down_msg& down) { reason = std::move(down.reason); };
+  if (timeout == infinite)
+    self->receive(on_down);
+  else
+    self->receive(
+        on_down, caf::after(timeout) >> [] {});
+  if (!reason) {
+    std::ostringstream waited;
+    waited << std::chrono::duration<double>(timeout).count();
+    return error{errc::timeout, "waiting for " + actor_label(who) + ": still running after " +
+                                    waited.str() + " s"};
+  }
+  if (!*reason)
+    return {};
+  return exit_error(sys, who, *reason);
+}
+
+result<void> node::wait(const caf::actor& who, duration timeout) const {
+  return detail::await_exit(*state_->sys, who, timeout);
+}
+
+} // namespace troupe
