@@ -35,11 +35,11 @@ troupe::error detail::exception_error(std::exception_ptr ep) {
 
 namespace {
 
-// An exit reason as troupe's error. A troupe actor that an exception ended has CAF's
-// runtime_error with the exception's text as its reason (see boundary.cpp).
+// An exit reason as troupe's error. A troupe actor that an exception ended has troupe's
+// errc::exception with the exception's text as its reason (see boundary.cpp).
 troupe::error exit_error(caf::actor_system& sys, const caf::actor& who, const caf::error& reason) {
-  if (reason == caf::sec::runtime_error && reason.context().match_elements<std::string>())
-    return {errc::exception, reason.context().get_as<std::string>(0)};
+  if (reason.category() == error_category_atom)
+    return detail::from_troupe_category(reason);
   return {errc::actor_exited, detail::actor_label(who) + " ended with " + sys.render(reason)};
 }
 
