@@ -1,6 +1,9 @@
 // pingpong: two actors bounce a counter; msgs/s. troupe (behaviors, introspection on and off),
 // troupe-receive (coroutines awaiting `receive`), raw CAF event-based actors with one worker per
-// core (caf) and with troupe's scheduler settings (caf-tuned), alternated A B C D ... per rep.
+// core (caf), with troupe's scheduler settings on CAF's scheduler (caf-tuned) and on troupe's
+// scheduler, spawned on a troupe node's actor system (caf-troupe-scheduler), alternated
+// A B C D ... per rep. caf-troupe-scheduler / caf is what troupe's scheduler gains;
+// troupe / caf-troupe-scheduler is what troupe's actor layer costs.
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -90,15 +93,25 @@ troupe::task<> receive_pinger(troupe::context& self, caf::actor ponger, std::sha
   }
 }
 
-double play_caf(unsigned threads, bool tuned, std::int64_t warmup, std::int64_t rounds) {
-  bench::caf_system s{threads, tuned};
+double caf_game(caf::actor_system& sys, std::int64_t warmup, std::int64_t rounds) {
   auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
-  auto ponger = s.sys().spawn(caf_ponger);
-  s.sys().spawn(caf_pinger, ponger, g);
+  auto ponger = sys.spawn(caf_ponger);
+  sys.spawn(caf_pinger, ponger, g);
   auto secs = result.get();
   caf::anon_send_exit(ponger, caf::exit_reason::user_shutdown);
   return secs;
+}
+
+double play_caf(unsigned threads, bool tuned, std::int64_t warmup, std::int64_t rounds) {
+  bench::caf_system s{threads, tuned};
+  return caf_game(s.sys(), warmup, rounds);
+}
+
+// The same raw CAF actors on a troupe node's actor system, i.e. on troupe's scheduler.
+double play_caf_on_troupe(unsigned threads, std::int64_t warmup, std::int64_t rounds) {
+  bench::troupe_system s{bench::troupe_args(threads)};
+  return caf_game(s.sys(), warmup, rounds);
 }
 
 double play_troupe(unsigned threads, bool introspection, bool coroutines, std::int64_t warmup,
@@ -119,12 +132,13 @@ double play_troupe(unsigned threads, bool introspection, bool coroutines, std::i
 } // namespace
 
 int main(int argc, char** argv) {
-  bench::options opt{argc, argv, {"reps", "rounds", "warmup", "threads", "impls"}};
+  bench::options opt{argc, argv, {"reps", "rounds", "warmup", "threads", "impls", "name"}};
   auto reps = opt.get("reps", 9LL);
   auto rounds = opt.get("rounds", 200000LL);
   auto warmup = opt.get("warmup", 20000LL);
   auto threads = static_cast<unsigned>(opt.get("threads", static_cast<long long>(bench::cores())));
-  auto impls = bench::impl_list(opt, "troupe,troupe-nointrospect,caf,caf-tuned,troupe-receive");
+  auto impls = bench::impl_list(
+      opt, "troupe,troupe-nointrospect,caf,caf-tuned,caf-troupe-scheduler,troupe-receive");
 
   struct impl {
     std::string name;
@@ -138,6 +152,7 @@ int main(int argc, char** argv) {
        {}},
       {"caf", [&] { return play_caf(threads, false, warmup, rounds); }, {}},
       {"caf-tuned", [&] { return play_caf(threads, true, warmup, rounds); }, {}},
+      {"caf-troupe-scheduler", [&] { return play_caf_on_troupe(threads, warmup, rounds); }, {}},
       {"troupe-receive", [&] { return play_troupe(threads, true, true, warmup, rounds); }, {}},
   };
   std::vector<impl*> chosen;
@@ -151,27 +166,24 @@ int main(int argc, char** argv) {
     for (auto* i : chosen)
       i->msgs_per_s.push_back(2.0 * static_cast<double>(rounds) / i->play());
 
+  // `--name` renames troupe's row, for runs with other node flags (bench/pin-workers).
+  auto troupe_name = opt.get("name", std::string{"troupe"});
   for (auto* i : chosen)
-    bench::report("pingpong", i->name, "msgs_per_s", i->msgs_per_s, threads,
-                  {{"rounds", std::to_string(rounds)}});
-  // The introspection cost as the issue defines it: the median of per-rep paired ratios.
+    bench::report("pingpong", i->name == "troupe" ? troupe_name : i->name, "msgs_per_s",
+                  i->msgs_per_s, threads, {{"rounds", std::to_string(rounds)}});
+  // Paired ratios (the median of per-rep ratios): the introspection cost as the issue defines
+  // it, troupe against raw CAF, and that gap split into troupe's scheduler and its actor layer.
   auto find = [&](const std::string& n) -> impl* {
     for (auto* i : chosen)
       if (i->name == n)
         return i;
     return nullptr;
   };
-  if (auto* a = find("troupe"), *b = find("troupe-nointrospect"); a && b) {
-    std::vector<double> ratios;
-    for (std::size_t k = 0; k < a->msgs_per_s.size(); ++k)
-      ratios.push_back(a->msgs_per_s[k] / b->msgs_per_s[k]);
-    bench::report("pingpong", "troupe/troupe-nointrospect", "paired_ratio", ratios, threads);
-  }
-  if (auto* a = find("troupe"), *b = find("caf"); a && b) {
-    std::vector<double> ratios;
-    for (std::size_t k = 0; k < a->msgs_per_s.size(); ++k)
-      ratios.push_back(a->msgs_per_s[k] / b->msgs_per_s[k]);
-    bench::report("pingpong", "troupe/caf", "paired_ratio", ratios, threads);
+  for (auto [x, y] :
+       {std::pair{"troupe", "troupe-nointrospect"}, std::pair{"troupe", "caf"},
+        std::pair{"caf-troupe-scheduler", "caf"}, std::pair{"troupe", "caf-troupe-scheduler"}}) {
+    if (auto* a = find(x), *b = find(y); a && b)
+      bench::report_paired("pingpong", a->name, b->name, a->msgs_per_s, b->msgs_per_s, threads);
   }
   return 0;
 }

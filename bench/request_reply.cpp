@@ -2,7 +2,10 @@
 // troupe: a coroutine `co_await troupe::request<R>(...)` against a troupe behavior; caf: raw
 // CAF event-based actors chaining `request(...).then(...)`; both without a deadline
 // (`infinite`), and as `*-timeout` with a 10 s deadline on every request, whose cost is CAF's
-// timer bookkeeping on both sides. `caf-tuned` is raw CAF on troupe's scheduler settings.
+// timer bookkeeping on both sides. `caf-tuned` is raw CAF on troupe's scheduler settings (CAF's
+// scheduler); `caf-troupe-scheduler` is the raw CAF actors on a troupe node's actor system, i.e.
+// on troupe's scheduler: caf-troupe-scheduler / caf is what troupe's scheduler gains, troupe /
+// caf-troupe-scheduler what its actor layer (coroutine requests) costs.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,18 +78,30 @@ troupe::task<> troupe_client(troupe::context& self, caf::actor server, troupe::d
   }
 }
 
-double play_caf(unsigned threads, bool tuned, troupe::duration timeout, std::int64_t warmup,
+double caf_game(caf::actor_system& sys, troupe::duration timeout, std::int64_t warmup,
                 std::int64_t rounds) {
-  bench::caf_system s{threads, tuned};
   auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
-  auto server = s.sys().spawn(caf_server);
+  auto server = sys.spawn(caf_server);
   auto t = timeout == troupe::infinite ? caf::infinite : caf::duration{timeout};
-  auto client = s.sys().spawn(caf_client, server, t, g);
+  auto client = sys.spawn(caf_client, server, t, g);
   auto secs = result.get();
   caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
   return secs;
+}
+
+double play_caf(unsigned threads, bool tuned, troupe::duration timeout, std::int64_t warmup,
+                std::int64_t rounds) {
+  bench::caf_system s{threads, tuned};
+  return caf_game(s.sys(), timeout, warmup, rounds);
+}
+
+// The same raw CAF actors on a troupe node's actor system, i.e. on troupe's scheduler.
+double play_caf_on_troupe(unsigned threads, troupe::duration timeout, std::int64_t warmup,
+                          std::int64_t rounds) {
+  bench::troupe_system s{bench::troupe_args(threads)};
+  return caf_game(s.sys(), timeout, warmup, rounds);
 }
 
 double play_troupe(unsigned threads, bool introspection, troupe::duration timeout,
@@ -108,8 +123,8 @@ int main(int argc, char** argv) {
   auto rounds = opt.get("rounds", 100000LL);
   auto warmup = opt.get("warmup", 10000LL);
   auto threads = static_cast<unsigned>(opt.get("threads", static_cast<long long>(bench::cores())));
-  auto impls = bench::impl_list(opt, "troupe,troupe-nointrospect,caf,caf-tuned,troupe-timeout,"
-                                     "caf-timeout");
+  auto impls = bench::impl_list(opt, "troupe,troupe-nointrospect,caf,caf-tuned,"
+                                     "caf-troupe-scheduler,troupe-timeout,caf-timeout");
   auto none = troupe::infinite;
   troupe::duration timeout = 10s;
 
@@ -125,6 +140,9 @@ int main(int argc, char** argv) {
        {}},
       {"caf", [&] { return play_caf(threads, false, none, warmup, rounds); }, {}},
       {"caf-tuned", [&] { return play_caf(threads, true, none, warmup, rounds); }, {}},
+      {"caf-troupe-scheduler",
+       [&] { return play_caf_on_troupe(threads, none, warmup, rounds); },
+       {}},
       {"troupe-timeout", [&] { return play_troupe(threads, true, timeout, warmup, rounds); }, {}},
       {"caf-timeout", [&] { return play_caf(threads, false, timeout, warmup, rounds); }, {}},
   };
@@ -142,5 +160,18 @@ int main(int argc, char** argv) {
     bench::report("request_reply", i->name, "round_trips_per_s", i->per_s, threads,
                   {{"rounds", std::to_string(rounds)},
                    {"timeout", i->name.ends_with("-timeout") ? "\"10s\"" : "\"infinite\""}});
+  // The gap to raw CAF split into troupe's scheduler and its actor layer (median of per-rep
+  // ratios).
+  auto find = [&](const std::string& n) -> impl* {
+    for (auto* i : chosen)
+      if (i->name == n)
+        return i;
+    return nullptr;
+  };
+  for (auto [x, y] : {std::pair{"troupe", "caf"}, std::pair{"caf-troupe-scheduler", "caf"},
+                      std::pair{"troupe", "caf-troupe-scheduler"}}) {
+    if (auto* a = find(x), *b = find(y); a && b)
+      bench::report_paired("request_reply", a->name, b->name, a->per_s, b->per_s, threads);
+  }
   return 0;
 }

@@ -178,6 +178,17 @@ inline void report(std::string_view bench_name, std::string_view impl, std::stri
   std::fflush(stdout);
 }
 
+/// Prints the median of the per-rep ratios `a[k] / b[k]` of two impls alternated in one run, as
+/// impl "A/B" with metric `paired_ratio`: steadier than the ratio of medians on a noisy box.
+inline void report_paired(std::string_view bench_name, const std::string& a_name,
+                          const std::string& b_name, const std::vector<double>& a,
+                          const std::vector<double>& b, unsigned threads) {
+  std::vector<double> ratios;
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k)
+    ratios.push_back(a[k] / b[k]);
+  report(bench_name, a_name + "/" + b_name, "paired_ratio", ratios, threads);
+}
+
 /// Keeps the optimiser from dropping a computed value.
 template <class T>
 inline void keep(const T& x) {

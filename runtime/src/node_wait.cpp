@@ -35,8 +35,8 @@ troupe::error detail::exception_error(std::exception_ptr ep) {
 
 namespace {
 
-// An exit reason as troupe's error: one of troupe's category (an exception ends a troupe actor
-// with errc::exception and its text) keeps its code and text.
+// An exit reason as troupe's error. A troupe actor that an exception ended has troupe's
+// errc::exception with the exception's text as its reason (see boundary.cpp).
 troupe::error exit_error(caf::actor_system& sys, const caf::actor& who, const caf::error& reason) {
   if (reason.category() == error_category_atom)
     return detail::from_troupe_category(reason);

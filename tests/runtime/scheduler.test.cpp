@@ -167,7 +167,9 @@ TEST_CASE("a blocked worker steals an actor queued behind a busy one", "[runtime
     co_await troupe::sleep(self, 50ms); // both workers run out of work and block
     for (int k = 0; k < 2; ++k)
       troupe::spawn(self, [=](troupe::context&) -> troupe::task<> {
-        (*threads)[static_cast<std::size_t>(started->fetch_add(1))] = std::this_thread::get_id();
+        // Written before the count that publishes it: the test reads both once both counted.
+        (*threads)[static_cast<std::size_t>(k)] = std::this_thread::get_id();
+        started->fetch_add(1);
         auto until = std::chrono::steady_clock::now() + 10s;
         while (started->load() < 2)
           if (std::chrono::steady_clock::now() > until) {

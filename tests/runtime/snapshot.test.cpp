@@ -148,3 +148,38 @@ TEST_CASE("snapshot without introspection still lists actors, without awaits",
   auto s = wait_for_snapshot(n, "the sleeper", [](const auto& s) { return s.find("sleeper"); });
   CHECK(s.find("sleeper")->awaits.empty());
 }
+
+TEST_CASE("snapshots taken while an actor awaits and resumes replies show consistent awaits",
+          "[runtime][snapshot]") {
+  // The snapshot reads each await under the record's lock while the actor begins, resumes and
+  // ends awaits on its worker: under ThreadSanitizer (.ci/run) this catches an await field
+  // written without that lock.
+  auto n = start_node(2);
+  auto ponger = troupe::spawn(n, {.name = "ponger"}, [](troupe::context&) -> troupe::behavior {
+    return {[](int x) { return x; }};
+  });
+  outcome<int> done;
+  troupe::spawn(n, {.name = "asker"},
+                [ponger, p = done.promise](troupe::context& self) -> troupe::task<> {
+                  int replies = 0;
+                  for (int i = 0; i < 2000; ++i)
+                    if (auto r = co_await troupe::request<int>(self, ponger, 10s, i); r && *r == i)
+                      ++replies;
+                  p->set_value(replies);
+                });
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  int snapshots = 0;
+  int inconsistent = 0;
+  while (done.future.wait_for(0s) != std::future_status::ready) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    auto s = n.snapshot();
+    ++snapshots;
+    if (auto* a = s.find("asker"))
+      for (auto& w : a->awaits)
+        if (w.what != troupe::await_info::kind::reply || w.peer != ponger.id())
+          ++inconsistent;
+  }
+  CHECK(done.get("the asker's 2000 requests") == 2000);
+  CHECK(snapshots > 0);
+  CHECK(inconsistent == 0);
+}

@@ -251,8 +251,9 @@ detail::receive_awaiter<true, detail::any_message, Ts...> receive(context& self,
 template <class... Ts, class Pred>
 detail::receive_awaiter<false, Pred, Ts...> receive(context& self, detail::where_t<Pred> w) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
-                "a receive predicate takes the elements (by value or const reference) and returns bool");
+  static_assert(
+      std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+      "a receive predicate takes the elements (by value or const reference) and returns bool");
   return {self, infinite, std::move(w.pred)};
 }
 
@@ -262,8 +263,9 @@ template <class... Ts, class Pred>
 detail::receive_awaiter<true, Pred, Ts...> receive(context& self, detail::where_t<Pred> w,
                                                    duration timeout) {
   static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
-  static_assert(std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
-                "a receive predicate takes the elements (by value or const reference) and returns bool");
+  static_assert(
+      std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+      "a receive predicate takes the elements (by value or const reference) and returns bool");
   return {self, timeout, std::move(w.pred)};
 }
 
