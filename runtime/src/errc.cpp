@@ -3,6 +3,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/message.hpp>
 
+#include "internal/tsan.hpp"
+
 namespace troupe {
 
 namespace {
@@ -48,6 +50,9 @@ public:
 
 // The context of a troupe-category caf::error is its text alone (see make_error).
 std::string text_of(const caf::message& context) {
+  // Often read on another thread than make_error's, after CAF's uninstrumented hand-off (an
+  // exit reason or an error reply reaching a caf::scoped_actor).
+  TROUPE_TSAN_ACQUIRE(context.vals().get());
   if (context.size() == 1 && context.match_element<std::string>(0))
     return context.get_as<std::string>(0);
   return context.empty() ? std::string{} : caf::to_string(context);
@@ -103,8 +108,9 @@ const char* to_string(errc e) noexcept {
 caf::error make_error(errc code, std::string text) {
   if (text.empty())
     return caf::error{static_cast<std::uint8_t>(code), error_category_atom};
-  return caf::error{static_cast<std::uint8_t>(code), error_category_atom,
-                    caf::make_message(std::move(text))};
+  auto context = caf::make_message(std::move(text));
+  TROUPE_TSAN_RELEASE(context.vals().get()); // for text_of on the receiving thread
+  return caf::error{static_cast<std::uint8_t>(code), error_category_atom, std::move(context)};
 }
 
 namespace detail {

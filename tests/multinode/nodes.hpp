@@ -67,8 +67,10 @@ public:
     socklen_t len = sizeof addr;
     REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
     port = ntohs(addr.sin_port);
+    // A full accept queue makes a client's connect() block until the kernel gives up (minutes),
+    // beyond any join timeout: take as many connections as the system allows.
     if (m == accept_silently)
-      REQUIRE(::listen(fd_, 16) == 0);
+      REQUIRE(::listen(fd_, SOMAXCONN) == 0);
   }
 
   held_port(const held_port&) = delete;

@@ -127,9 +127,9 @@ TEST_CASE("a troupe program gives up --join within its timeout when the peer nev
           "[multinode][options]") {
   // The port accepts connections but nobody speaks CAF's handshake there. hello sets no
   // connection timeout of its own: the join deadline alone must end the wait.
-  held_port silent{held_port::accept_silently};
   for (auto& p : programs) {
     CAPTURE(p.name);
+    held_port silent{held_port::accept_silently}; // each program its own, unfilled queue
     auto line = single_error_line(p, {"--join", silent.address(), "--join-timeout", "1"});
     CHECK_THAT(line, Catch::Contains("--join " + silent.address()));
   }

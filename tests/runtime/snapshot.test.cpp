@@ -162,7 +162,7 @@ TEST_CASE("snapshots taken while an actor awaits and resumes replies show consis
   troupe::spawn(n, {.name = "asker"},
                 [ponger, p = done.promise](troupe::context& self) -> troupe::task<> {
                   int replies = 0;
-                  for (int i = 0; i < 2000; ++i)
+                  for (int i = 0; i < 10000; ++i)
                     if (auto r = co_await troupe::request<int>(self, ponger, 10s, i); r && *r == i)
                       ++replies;
                   p->set_value(replies);
@@ -179,7 +179,7 @@ TEST_CASE("snapshots taken while an actor awaits and resumes replies show consis
         if (w.what != troupe::await_info::kind::reply || w.peer != ponger.id())
           ++inconsistent;
   }
-  CHECK(done.get("the asker's 2000 requests") == 2000);
+  CHECK(done.get("the asker's 10000 requests") == 10000);
   CHECK(snapshots > 0);
   CHECK(inconsistent == 0);
 }
