@@ -1,0 +1,68 @@
+// What the output tests share: a scratch directory per test and running a program.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+namespace troupe::test {
+
+/// A fresh directory under the system's temporary directory, removed with everything in it.
+class scratch_dir {
+public:
+  scratch_dir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("troupe-output-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+
+  const std::filesystem::path& path() const {
+    return path_;
+  }
+
+  std::filesystem::path operator/(const std::string& name) const {
+    return path_ / name;
+  }
+
+private:
+  std::filesystem::path path_;
+};
+
+/// The whole content of `file` (empty if it cannot be read).
+inline std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in{file, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+/// Runs `command` through the shell; returns its stdout and sets `status` to its exit code.
+inline std::string run(const std::string& command, int& status) {
+  std::string out;
+  auto* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf;
+  while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
+    out.append(buf.data(), n);
+  auto rc = pclose(pipe);
+  status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+} // namespace troupe::test
