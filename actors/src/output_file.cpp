@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <system_error>
+#include <unistd.h>
 
 namespace troupe::actors::detail {
 
@@ -36,6 +37,10 @@ result<void> make_directory(const fs::path& dir) {
   if (!fs::is_directory(dir, ec))
     return io_error("output directory", dir, ENOTDIR,
                     "it exists but is not a directory; choose another path");
+  // Checked here so that a run learns at its start, not at its first output step.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    return io_error("cannot write into output directory", dir, errno,
+                    "choose a directory you can write to, or change its permissions");
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <sys/wait.h>
@@ -62,6 +63,33 @@ inline std::string run(const std::string& command, int& status) {
     out.append(buf.data(), n);
   auto rc = pclose(pipe);
   status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+/// What `body` returns when run by a user that file mode bits apply to: this process if it is
+/// not root, else a child process that drops to `nobody` (root ignores mode bits).
+inline std::string as_unprivileged(const std::function<std::string()>& body) {
+  if (::geteuid() != 0)
+    return body();
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  auto child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string out = ::setgid(65534) == 0 && ::setuid(65534) == 0 ? body() : "setuid failed";
+    auto written = ::write(fds[1], out.data(), out.size());
+    ::_exit(written == static_cast<ssize_t>(out.size()) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string out;
+  std::array<char, 4096> buf;
+  for (ssize_t n; (n = ::read(fds[0], buf.data(), buf.size())) > 0;)
+    out.append(buf.data(), static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
   return out;
 }
 

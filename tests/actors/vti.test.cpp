@@ -205,6 +205,23 @@ TEST_CASE("vti output into a directory that cannot be created is an error naming
   CHECK_THAT(series.error().message(), Catch::Contains(bad.string()));
 }
 
+TEST_CASE("vti output into a directory this user may not write is an error naming it",
+          "[actors][vti]") {
+  scratch_dir dir;
+  auto locked = dir / "locked";
+  std::filesystem::create_directory(locked);
+  std::filesystem::permissions(
+      locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                  std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  auto message = troupe::test::as_unprivileged([&] {
+    auto series = vti_series::open(locked, "heat");
+    return series ? std::string{"opened"} : series.error().message();
+  });
+  CHECK_THAT(message, Catch::Contains("cannot write into output directory '" + locked.string() +
+                                      "': Permission denied"));
+  CHECK(std::filesystem::is_empty(locked));
+}
+
 TEST_CASE("write_vti refuses empty, mismatched, unnamed and duplicate fields and writes nothing",
           "[actors][vti]") {
   scratch_dir dir;

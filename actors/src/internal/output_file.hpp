@@ -19,8 +19,8 @@ troupe::error io_error(std::string_view what, const std::filesystem::path& path,
 /// An `std::errc::invalid_argument` error with `message`.
 troupe::error invalid_argument(std::string message);
 
-/// Creates `dir` and its parents if missing; an error names the directory when that fails or
-/// when `dir` exists but is not a directory.
+/// Creates `dir` and its parents if missing; an error names the directory when that fails, when
+/// `dir` exists but is not a directory, or when this process may not create files in it.
 result<void> make_directory(const std::filesystem::path& dir);
 
 /// Writes `file` through `body` into `<file>.partial` beside it and renames that into place,
