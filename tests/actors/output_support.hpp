@@ -1,4 +1,5 @@
-// What the output tests share: a scratch directory per test and running a program.
+// What the output tests share: a scratch directory per test, reading a file back, and running
+// code as a user that file permissions apply to.
 #pragma once
 
 #include <array>
@@ -51,19 +52,6 @@ private:
 inline std::string slurp(const std::filesystem::path& file) {
   std::ifstream in{file, std::ios::binary};
   return {std::istreambuf_iterator<char>{in}, {}};
-}
-
-/// Runs `command` through the shell; returns its stdout and sets `status` to its exit code.
-inline std::string run(const std::string& command, int& status) {
-  std::string out;
-  auto* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf;
-  while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
-    out.append(buf.data(), n);
-  auto rc = pclose(pipe);
-  status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
 }
 
 /// What `body` returns when run by a user that file mode bits apply to: this process if it is

@@ -1,6 +1,7 @@
 // The .vti and .pvd writers, checked by reading their files with VTK's own reader.
 #include <troupe/actors/vti.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -11,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "output_support.hpp"
+#include <support/process.hpp>
 
 using namespace troupe::actors;
 using troupe::test::scratch_dir;
@@ -39,12 +41,12 @@ std::string rest(std::istringstream& line) {
 
 vtk_read read_with_vtk(const std::filesystem::path& file) {
   vtk_read r;
-  r.output = troupe::test::run(std::string{TROUPE_VTK_PYTHON} + " " + TROUPE_VTI_PROBE + " '" +
-                                   file.string() + "' 2>&1",
-                               r.status);
+  troupe::test::process probe{TROUPE_VTK_PYTHON, {TROUPE_VTI_PROBE, file.string()}};
+  r.status = probe.wait(std::chrono::seconds{120}, "VTK's reader (vti_probe.py)");
+  r.output = probe.out() + (probe.err().empty() ? "" : "stderr:\n" + probe.err());
   INFO("vti_probe.py said:\n" << r.output);
   REQUIRE(r.output.find("vtk-missing") == std::string::npos);
-  std::istringstream lines{r.output};
+  std::istringstream lines{probe.out()};
   for (std::string text; std::getline(lines, text);) {
     std::istringstream line{text};
     std::string key;
