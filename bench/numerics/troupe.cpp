@@ -1,7 +1,8 @@
 // Numerics benchmarks, troupe side: a coroutine actor awaits the kernel on the node's pool (the
 // way simulation actors use it), --runs timed runs after one warm-up run.
 //   --bench gemm        --n N      C = A·B of N×N matrices, gflop_per_s
-//   --bench stencil5    --n N      --sweeps S 5-point sweeps on an N×N tile, cell_updates_per_s
+//   --bench stencil5    --n N      --sweeps S 5-point sweeps on an N×N tile (N = 4096 unless
+//                                  given), cell_updates_per_s
 //   --bench reduce      --n N      sum of N doubles, elements_per_s
 //   --bench normal_fill --n N      N normal variates, variates_per_s
 //   --bench fft2d       --n N      N×N complex 2-D FFT, transforms_per_s
@@ -57,7 +58,8 @@ std::vector<double> per_second(double work, const std::vector<double>& secs) {
 int main(int argc, char** argv) {
   bench::options opt{argc, argv, option_names};
   auto name = opt.get("bench", std::string{"gemm"});
-  auto n = static_cast<Eigen::Index>(opt.get("n", 1024LL));
+  // stencil5's default is its peer's (bench_numerics_openmp): run without --n, both sweep 4096².
+  auto n = static_cast<Eigen::Index>(opt.get("n", name == "stencil5" ? 4096LL : 1024LL));
   auto runs = static_cast<int>(opt.get("runs", 3LL));
   auto threads = static_cast<unsigned>(opt.get("threads", static_cast<long long>(bench::cores())));
   bench::troupe_system sys{bench::troupe_args(threads)};

@@ -1,7 +1,9 @@
 #include <troupe/detail/kernel.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
+#include <typeinfo>
 
 #include <caf/ref_counted.hpp>
 #include <caf/resumable.hpp>
@@ -68,8 +70,49 @@ void kernel_state::wait_finished() const noexcept {
 
 namespace {
 
-/// A helper job: runs chunks until none is left. The scheduler owns one reference and
-/// releases it when `resume` returns `done`.
+// How long a worker out of chunks waits for the rest of its kernel (linger below). Longer
+// chunks make a late start cheap: a blocked worker wakes in ~60 µs here (a futex wake-up in a
+// VM), under 1 % of a kernel whose chunks run 1 ms (measured, docs/PERFORMANCE.md).
+constexpr auto linger_limit = std::chrono::microseconds{1000};
+
+// A spin-wait hint: lets the core's other hardware thread run, and saves power.
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Whether a worker of `ws` has a job queued.
+bool work_queued(coordinator::super& ws) noexcept {
+  for (std::size_t i = 0; i < ws.num_workers(); ++i)
+    if (!ws.worker_by_id(i)->data().queue.empty())
+      return true;
+  return false;
+}
+
+// A worker that ran out of chunks while other workers still run theirs waits for the kernel
+// to end before it goes back to the scheduler. The actor awaiting a kernel usually launches the
+// next one within microseconds of its end (a time-step loop); a worker idle since its last
+// chunk would by then have spun out its ~50 µs of polls and blocked, and every launch would
+// wait for its wake-up: at 1024² stencil sweeps of ~400 µs, the second worker started 16-60 µs
+// late. Waiting here, it is still polling when the next launch comes. It waits only while no
+// worker has a job queued (there is nothing else for it to do) and at most linger_limit.
+void linger(const kernel_state& state, caf::execution_unit* eu) noexcept {
+  if (eu == nullptr || typeid(*eu) != typeid(coordinator::worker_type))
+    return; // not one of troupe's workers (CAF's work sharing): nothing to poll
+  auto& ws = *static_cast<coordinator::worker_type*>(eu)->parent();
+  auto until = std::chrono::steady_clock::now() + linger_limit;
+  for (unsigned i = 1; !state.finished(); ++i) {
+    if (i % 64 == 0 && (work_queued(ws) || std::chrono::steady_clock::now() > until))
+      return;
+    cpu_relax();
+  }
+}
+
+/// A helper job: runs chunks until none is left, then lingers until the kernel ends. The
+/// scheduler owns one reference and releases it when `resume` returns `done`.
 class kernel_job final : public caf::resumable, public caf::ref_counted {
 public:
   explicit kernel_job(std::shared_ptr<kernel_state> state)
@@ -78,7 +121,8 @@ public:
 
   resume_result resume(caf::execution_unit* eu, size_t) override {
     TROUPE_TSAN_ACQUIRE(this); // pairs with launch_kernel: CAF's job queues are not instrumented
-    state_->run_chunks(eu);
+    if (!state_->run_chunks(eu))
+      linger(*state_, eu);
     state_.reset();
     return done;
   }
@@ -95,18 +139,73 @@ private:
   std::shared_ptr<kernel_state> state_;
 };
 
+// The index of the worker `caller` (else the calling thread) is, or `workers` if none.
+std::size_t caller_index(coordinator& ws, caf::execution_unit* caller) noexcept {
+  auto workers = ws.num_workers();
+  auto self = std::this_thread::get_id();
+  for (std::size_t i = 0; i < workers; ++i) {
+    auto* w = ws.worker_by_id(i);
+    if (caller != nullptr ? caller == w : w->get_thread().get_id() == self)
+      return i;
+  }
+  return workers;
+}
+
+bool sleeping(coordinator::worker_type& w) {
+  auto& wait = w.data().waitdata;
+  std::lock_guard<std::mutex> guard{wait.lock};
+  return wait.sleeping;
+}
+
+caf::resumable* new_job(const std::shared_ptr<kernel_state>& state) {
+  auto* job = new kernel_job(state); // reference count 1, owned by the scheduler
+  TROUPE_TSAN_RELEASE(job);
+  return job;
+}
+
 } // namespace
 
-void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, std::size_t jobs) {
+void launch_kernel(caf::actor_system& sys, const std::shared_ptr<kernel_state>& state,
+                   bool caller_suspends, caf::execution_unit* caller) {
+  // Beside the caller: an awaiting actor frees its worker, a blocking caller runs chunks.
+  auto beside = caller_suspends ? state->chunks() : state->chunks() - 1;
   auto* ws = troupe_scheduler(sys);
-  jobs = std::max<std::size_t>(1, std::min(jobs, worker_count(sys)));
-  for (std::size_t i = 0; i < jobs; ++i) {
-    auto* job = new kernel_job(state); // reference count 1, owned by the scheduler
-    TROUPE_TSAN_RELEASE(job);
-    if (ws != nullptr)
-      ws->worker_by_id(i)->external_enqueue(job); // wakes the worker if it sleeps
-    else
-      sys.scheduler().enqueue(job);
+  if (ws == nullptr) {
+    // CAF's work sharing: one central queue, served by whichever worker is idle.
+    for (auto jobs = std::min(worker_count(sys), beside); jobs > 0; --jobs)
+      sys.scheduler().enqueue(new_job(state));
+    return;
+  }
+  auto workers = ws->num_workers();
+  auto here = caller_index(*ws, caller);
+  if (caller_suspends && here < workers) {
+    // The front of the caller's own queue: runs as soon as the actor returns, no wake-up.
+    ws->worker_by_id(here)->exec_later(new_job(state));
+    --beside;
+  }
+  auto others = here < workers ? workers - 1 : workers;
+  auto helpers = std::min(others, beside);
+  if (helpers == 0)
+    return;
+  // The other workers in turn after the caller's; awake ones first when not all get a job.
+  std::vector<coordinator::worker_type*> asleep;
+  for (std::size_t k = 1; k <= workers && helpers > 0; ++k) {
+    auto i = (here + k) % workers;
+    if (i == here)
+      continue;
+    auto* w = ws->worker_by_id(i);
+    if (helpers < others && sleeping(*w)) {
+      asleep.push_back(w);
+      continue;
+    }
+    w->external_enqueue(new_job(state));
+    --helpers;
+  }
+  for (auto* w : asleep) {
+    if (helpers == 0)
+      break;
+    w->external_enqueue(new_job(state)); // wakes the worker
+    --helpers;
   }
 }
 

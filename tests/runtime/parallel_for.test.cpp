@@ -132,3 +132,31 @@ TEST_CASE("a kernel under scheduler.policy sharing runs its chunks on two worker
   INFO("chunks that saw the other chunk start within 10 s (2 when they ran side by side)");
   CHECK(got.get("the two-chunk kernel", 30s) == 2);
 }
+
+TEST_CASE("an actor that a chunk waits for runs while the other worker has no chunk left",
+          "[runtime][parallel_for]") {
+  // The worker whose chunks ran out waits for the kernel's end only while no job is queued:
+  // the actor that the long chunk waits for must still get a worker.
+  auto n = start_node(2);
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto in_time = std::make_shared<std::atomic<bool>>(false);
+  auto responder = troupe::spawn(n, [answered](troupe::context&) -> troupe::behavior {
+    return {[answered](int) { answered->store(true); }};
+  });
+  outcome<bool> got;
+  troupe::spawn(n, [=, p = got.promise](troupe::context& self) -> troupe::task<> {
+    auto body = [answered, in_time, responder](std::size_t i) {
+      if (i == 0)
+        return;
+      caf::anon_send(responder, 1);
+      auto limit = std::chrono::steady_clock::now() + 10s;
+      while (!answered->load() && std::chrono::steady_clock::now() < limit)
+        std::this_thread::yield();
+      in_time->store(answered->load());
+    };
+    co_await troupe::parallel_for(self, 0, 2, body, {.chunks = 2});
+    p->set_value(in_time->load());
+  });
+  INFO("whether the actor ran while the chunk waited for it (10 s limit)");
+  CHECK(got.get("the kernel", 30s));
+}

@@ -102,8 +102,7 @@ public:
 
   void await_suspend(std::coroutine_handle<> frame) {
     auto& sys = self_->home_system();
-    auto workers = worker_count(sys);
-    auto chunks = chunk_count(last_ - first_, opts_, workers);
+    auto chunks = chunk_count(last_ - first_, opts_, worker_count(sys));
     // The token is known before the kernel exists: the kernel must name it in its resume.
     auto token = self_->next_await_token();
     state_ = std::make_shared<actor_kernel<F>>(opts_.name, first_, last_, chunks, std::move(f_),
@@ -111,7 +110,8 @@ public:
     token_ = self_->begin_await(frame, {.what = await_info::kind::kernel, .kernel = state_},
                                 nullptr, state_.get());
     TROUPE_ASSERT(token_ == token, "kernel await token mismatch");
-    launch_kernel(sys, state_, std::min(workers, chunks));
+    // (`context` names the class inside it: CAF's context() is the worker running the actor.)
+    launch_kernel(sys, state_, true, static_cast<caf::local_actor&>(*self_).context());
   }
 
   void await_resume() {
@@ -173,12 +173,10 @@ void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F
                   kernel_options opts = {}) {
   if (first >= last)
     return;
-  auto workers = detail::worker_count(sys);
-  auto chunks = detail::chunk_count(last - first, opts, workers);
+  auto chunks = detail::chunk_count(last - first, opts, detail::worker_count(sys));
   auto state = std::make_shared<detail::blocking_kernel<std::remove_reference_t<F>>>(
       opts.name, first, last, chunks, f);
-  if (chunks > 1)
-    detail::launch_kernel(sys, state, std::min(workers, chunks - 1));
+  detail::launch_kernel(sys, state, false);
   state->run_chunks(nullptr);
   state->wait_finished();
   state->rethrow_if_failed();

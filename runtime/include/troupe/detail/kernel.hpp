@@ -81,9 +81,16 @@ private:
   std::exception_ptr failure_;
 };
 
-/// Enqueues `jobs` helper jobs that run chunks of `state` on the workers of `sys`: one per
-/// worker, straight into its queue, so that sleeping workers wake up.
-void launch_kernel(caf::actor_system& sys, std::shared_ptr<kernel_state> state, std::size_t jobs);
+/// Starts the jobs that run chunks of `state` on the workers of `sys` beside the caller, at most
+/// one per worker and one per chunk.
+///
+/// A caller that suspends right after the launch (an actor in `co_await`; `caller` is its
+/// worker) gets one job at the front of its own worker's queue, started as soon as the actor
+/// returns, without a wake-up. Otherwise the calling thread runs chunks itself (blocking
+/// `parallel_for`) and the worker it is, if any, gets no job. The other jobs go to the other
+/// workers, in turn after the caller's, awake ones first when not every worker gets one.
+void launch_kernel(caf::actor_system& sys, const std::shared_ptr<kernel_state>& state,
+                   bool caller_suspends, caf::execution_unit* caller = nullptr);
 
 /// The number of worker threads of `sys`'s scheduler.
 std::size_t worker_count(caf::actor_system& sys) noexcept;
