@@ -86,14 +86,17 @@ std::optional<troupe::error> collective::before_wait(std::size_t from) {
     // The news comes as a message that this member's waits for `from` also accept: a value
     // `from` sent before it ended is older, so it is taken first.
     self_->watch((*group_)[from], [self = self_, id = group_->id(), from,
-                                   who = group_->describe(from)](const result<void>& how) {
-      std::string cause = who;
-      if (how)
+                                   label = group_->label(from)](const result<void>& how) {
+      auto cause = "rank " + std::to_string(from) + ", " + label;
+      if (how) {
         cause += " ended (it returned) before its part of a collective";
-      else if (how.error() == errc::exception)
+      } else if (how.error() == errc::exception) {
         cause += " ended with an exception: " + how.error().message();
-      else
-        cause += " ended: " + how.error().message();
+      } else {
+        // "<label> ended with <reason>" says it already; other errors are added whole.
+        auto& text = how.error().message();
+        cause += text.starts_with(label + " ") ? text.substr(label.size()) : " ended: " + text;
+      }
       self->send(self->handle(),
                  collective_message{id, ended_seq, 0, static_cast<std::uint32_t>(from),
                                     failure{std::move(cause)}});

