@@ -140,8 +140,10 @@ group spawn_group(caf::actor_system& sys, std::size_t n, const spawn_options& op
   members.reserve(n);
   for (std::size_t rank = 0; rank < n; ++rank) {
     auto named = opts;
-    if (!named.name.empty())
-      named.name += "-" + std::to_string(rank);
+    if (!named.name.empty()) {
+      named.name += '-';
+      named.name += std::to_string(rank);
+    }
     members.push_back(spawn(sys, named, &detail::run_member<F, Args...>, fn, args...));
   }
   group g{std::move(members)};
