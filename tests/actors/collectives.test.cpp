@@ -217,7 +217,10 @@ namespace {
 // Members of two groups over the same actors (in other orders) interleave their collectives
 // on the two groups in different orders.
 troupe::task<> two_groups(troupe::context& self, std::shared_ptr<lines> out) {
-  auto [g1, g2] = co_await troupe::receive<group, group>(self);
+  // No structured bindings: clang 14 cannot capture them in the lambdas below.
+  auto both = co_await troupe::receive<group, group>(self);
+  auto g1 = std::get<0>(both);
+  auto g2 = std::get<1>(both);
   auto r1 = rank_in(self, g1);
   auto r2 = rank_in(self, g2);
   std::string seen;

@@ -10,7 +10,7 @@ TEST_CASE("spawn_group gives each member its rank in spawn order and its name", 
   auto n = group_node(2);
   auto seen = std::make_shared<lines>(3);
   auto g = troupe::actors::spawn_group(
-      n.system(), 3, {.name = "part"}, [seen](troupe::context& self, group g) -> troupe::task<> {
+      n, 3, {.name = "part"}, [seen](troupe::context& self, group g) -> troupe::task<> {
         auto rank = rank_in(self, g);
         seen->add(rank, std::string{self.name()} + " of " + std::to_string(g.size()));
         co_return;

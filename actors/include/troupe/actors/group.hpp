@@ -16,6 +16,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <troupe/context.hpp>
+#include <troupe/node.hpp>
 #include <troupe/receive.hpp>
 #include <troupe/spawn.hpp>
 
@@ -51,6 +52,8 @@ member_state& state_of(group& g, context& self);
 ///     auto rank = *g.rank_of(self.address());
 ///     auto total = co_await troupe::actors::allreduce(self, g, 1.0 * rank, troupe::actors::sum{});
 ///   });
+/// for (auto& m : g.members())
+///   node.wait(m); // each member's end: an error if it threw
 /// ```
 class group {
 public:
@@ -149,6 +152,12 @@ group spawn_group(caf::actor_system& sys, std::size_t n, const spawn_options& op
   group g{std::move(members)};
   announce(g);
   return g;
+}
+
+/// Spawns the group on `n` (see `spawn_group(caf::actor_system&, ...)`).
+template <class F, class... Args>
+group spawn_group(node& n, std::size_t size, const spawn_options& opts, F fn, Args... args) {
+  return spawn_group(n.system(), size, opts, std::move(fn), std::move(args)...);
 }
 
 } // namespace troupe::actors

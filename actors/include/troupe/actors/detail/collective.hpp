@@ -84,7 +84,7 @@ public:
     return group_->size();
   }
 
-  /// Sends `value` for step `phase` to each rank in `to` (one message, shared between them).
+  /// Sends `value` for step `phase` to each rank in `to`.
   void send(const std::vector<std::size_t>& to, std::uint32_t phase, payload value);
 
   /// Sends `value` for step `phase` to rank `to`.
