@@ -119,7 +119,7 @@ bool context::consume_internal(caf::mailbox_element& x) {
       }
     }
   }
-  return false;
+  return watches_ != nullptr && consume_down(x);
 }
 
 } // namespace troupe

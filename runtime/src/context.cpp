@@ -14,6 +14,7 @@
 #include "internal/node_state.hpp"
 #include "internal/stash.hpp"
 #include "internal/tsan.hpp"
+#include "internal/watch_table.hpp"
 
 #ifdef TROUPE_TSAN_ENABLED
 #include <caf/detail/sync_request_bouncer.hpp> // context::cleanup's drain
@@ -175,8 +176,10 @@ void context::on_exit() {
     });
     record_.stashed.store(0, std::memory_order_relaxed);
   }
-  // A strong handle kept past the end would let two ended actors keep each other alive.
+  // A strong handle kept past the end would let two ended actors keep each other alive (and a
+  // watch's function may hold one).
   last_sender_ = nullptr;
+  watches_.reset();
   if (state_ != nullptr)
     state_->actors.remove(record_);
   super::on_exit();

@@ -33,17 +33,14 @@ troupe::error detail::exception_error(std::exception_ptr ep) {
   }
 }
 
-namespace {
-
-// An exit reason as troupe's error. A troupe actor that an exception ended has troupe's
-// errc::exception with the exception's text as its reason (see boundary.cpp).
-troupe::error exit_error(caf::actor_system& sys, const caf::actor& who, const caf::error& reason) {
+// A troupe actor that an exception ended has troupe's errc::exception with the exception's text
+// as its reason (see boundary.cpp).
+troupe::error detail::exit_error(caf::actor_system& sys, const std::string& label,
+                                 const caf::error& reason) {
   if (reason.category() == error_category_atom)
     return detail::from_troupe_category(reason);
-  return {errc::actor_exited, detail::actor_label(who) + " ended with " + sys.render(reason)};
+  return {errc::actor_exited, label + " ended with " + sys.render(reason)};
 }
-
-} // namespace
 
 result<void> detail::await_exit(caf::actor_system& sys, const caf::actor& who, duration timeout) {
   if (!who)
@@ -66,7 +63,7 @@ result<void> detail::await_exit(caf::actor_system& sys, const caf::actor& who, d
   }
   if (!*reason)
     return {};
-  return exit_error(sys, who, *reason);
+  return detail::exit_error(sys, actor_label(who), *reason);
 }
 
 result<void> node::wait(const caf::actor& who, duration timeout) const {

@@ -48,6 +48,7 @@ struct root_access;
 struct clock_access;
 class node_state;
 class stash;
+class watch_table;
 
 /// A message a receive took: its elements, who sent it, and its id (a request's needs an answer).
 struct received_message {
@@ -173,6 +174,29 @@ public:
     super::send(dest, std::forward<Ts>(xs)...);
   }
 
+  // -- watching other actors --------------------------------------------------------------
+
+  /// Runs `on_end` inside this actor when `who` ends, with how it ended: a value when it ended
+  /// normally, else its exit reason as an error (`errc::exception` with the text of the
+  /// exception that ended it, `errc::actor_exited` naming `who` and the reason otherwise, also
+  /// when a remote `who`'s node is lost). Returns an id for `unwatch`; an invalid `who` is
+  /// never watched (0).
+  ///
+  /// Unlike CAF's `monitor` with its one `set_down_handler` per actor, any number of watches
+  /// (a library's and the program's) coexist, and the down message a watch takes never reaches
+  /// the down handler. An await fails when a watched actor ends by having `on_end` send this
+  /// actor a message its receive also accepts (what collectives do):
+  ///
+  /// ```cpp
+  /// self.watch(peer, [&self](const troupe::result<void>& how) {
+  ///   self.send(self.handle(), peer_gone{how ? "ended" : how.error().message()});
+  /// });
+  /// ```
+  std::uint64_t watch(const caf::actor& who, std::function<void(const result<void>&)> on_end);
+
+  /// Cancels the watch `id` (`on_end` will not run); unknown ids are ignored.
+  void unwatch(std::uint64_t id) noexcept;
+
   // -- coroutine machinery (used by troupe's awaiters and spawn functions) ------------------
 
   /// Starts `t` as a root coroutine owned by this actor; `done` runs when it finishes, with
@@ -291,6 +315,9 @@ private:
   /// was one.
   bool consume_internal(caf::mailbox_element& x);
 
+  /// Runs the watches of the actor that `x`'s down message is about; true if it had any.
+  bool consume_down(caf::mailbox_element& x);
+
   /// Keeps the current message for a later receive (or drops it, counted, when the stash is
   /// full); the result is what CAF answers a request with.
   caf::result<caf::message> keep_unmatched(caf::message_view& xs);
@@ -313,6 +340,8 @@ private:
   bool set_timeouts_ = false;
   /// Messages kept for a later receive (allocated when the first one is kept).
   std::unique_ptr<detail::stash> stash_;
+  /// The actors this one watches (allocated by the first `watch`).
+  std::unique_ptr<detail::watch_table> watches_;
   std::uint64_t next_token_ = 1;
   /// Suspended roots of coroutine handlers, an intrusive list through their promises.
   detail::root_handle roots_;

@@ -125,6 +125,11 @@ namespace detail {
 /// "actor 'name' (id 7)", for messages about `who`.
 std::string actor_label(const caf::actor& who);
 
+/// The exit reason `reason` of the actor `label` names as troupe's error: a troupe actor's
+/// exception keeps its code and text, anything else is `errc::actor_exited` naming the actor.
+troupe::error exit_error(caf::actor_system& sys, const std::string& label,
+                         const caf::error& reason);
+
 /// Blocks until `who` ends or `timeout` passes; its exit reason as an error (`node::wait`).
 result<void> await_exit(caf::actor_system& sys, const caf::actor& who, duration timeout);
 

@@ -1,0 +1,117 @@
+#include "part.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <utility>
+
+#include <troupe/actors/collectives.hpp>
+#include <troupe/actors/halo.hpp>
+#include <troupe/actors/tile.hpp>
+#include <troupe/numerics/stencil.hpp>
+
+namespace heat2d {
+
+namespace {
+
+namespace ta = troupe::actors;
+
+template <class T>
+T take(troupe::result<T> r, const char* what) {
+  if (!r)
+    throw std::runtime_error(std::string{what} + ": " + r.error().message());
+  return std::move(*r);
+}
+
+void take(troupe::result<void> r, const char* what) {
+  if (!r)
+    throw std::runtime_error(std::string{what} + ": " + r.error().message());
+}
+
+// Sum of squared changes over the tile's own cells, in one fixed order.
+double local_change(const ta::tile& before, const ta::tile& after) {
+  double sum = 0;
+  auto a = before.interior();
+  auto b = after.interior();
+  for (Eigen::Index j = 0; j < a.cols(); ++j)
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      auto d = b(i, j) - a(i, j);
+      sum += d * d;
+    }
+  return sum;
+}
+
+// The tile's own cells as one block, x fastest.
+ta::block own_cells(const ta::tile& t) {
+  Eigen::ArrayXXd copy = t.interior();
+  return ta::block{std::vector<double>(copy.data(), copy.data() + copy.size())};
+}
+
+// Rank 0: the whole field from every tile's cells.
+Eigen::ArrayXXd assemble(const ta::tile_layout& layout, const std::vector<ta::block>& pieces) {
+  Eigen::ArrayXXd field(layout.nx(), layout.ny());
+  for (std::size_t r = 0; r < pieces.size(); ++r) {
+    auto e = layout.extent(static_cast<std::int64_t>(r));
+    field.block(e.x0, e.y0, e.nx, e.ny) =
+        Eigen::Map<const Eigen::ArrayXXd>(pieces[r].data(), e.nx, e.ny);
+  }
+  return field;
+}
+
+} // namespace
+
+troupe::task<> run_part(troupe::context& self, ta::group parts, params p, ta::tile_layout layout,
+                        std::shared_ptr<output> shared_out) {
+  auto rank = static_cast<std::int64_t>(parts.rank_of(self.address()).value());
+  ta::halo_links links{parts, layout, rank};
+  ta::tile t{layout.extent(rank)};
+  for (std::int64_t j = 0; j < t.extent.ny; ++j)
+    for (std::int64_t i = 0; i < t.extent.nx; ++i)
+      t.interior()(i, j) = initial(p, t.extent.x0 + i, t.extent.y0 + j);
+  ta::tile next{t.extent};
+  auto w = weights(p);
+  auto* out = rank == 0 ? shared_out.get() : nullptr;
+  double residual = 0;
+
+  // Output steps: 0, every --output-every, and the last; the field is gathered at rank 0.
+  auto gather_field = [&]() -> troupe::task<std::optional<Eigen::ArrayXXd>> {
+    auto pieces = take(co_await ta::gather(self, parts, own_cells(t), 0), "heat2d: gather");
+    if (rank != 0)
+      co_return std::nullopt;
+    co_return assemble(layout, pieces);
+  };
+  // Every part decides alike (each has `p`): the gather is a collective.
+  auto output_due = [&](std::int64_t step) {
+    return !p.out.empty() &&
+           (step == 0 || step == p.steps || (p.output_every > 0 && step % p.output_every == 0));
+  };
+  if (output_due(0))
+    if (auto field = co_await gather_field(); field)
+      take(out->write(0, 0.0, *field), "heat2d: output");
+
+  for (std::int64_t step = 0; step < p.steps; ++step) {
+    take(co_await ta::exchange_halos(self, links, t, step), "heat2d: halo exchange");
+    take(co_await troupe::numerics::stencil5(self, t.cells, next.cells, w), "heat2d: stencil");
+    auto done = step + 1;
+    if (done % p.residual_every == 0 || done == p.steps) {
+      auto sum = take(co_await ta::allreduce(self, parts, local_change(t, next), ta::sum{}),
+                      "heat2d: residual");
+      residual = std::sqrt(sum);
+      if (out)
+        take(out->residual(done, static_cast<double>(done) * p.dt, residual), "heat2d: output");
+    }
+    std::swap(t.cells, next.cells);
+    if (done != p.steps && output_due(done))
+      if (auto field = co_await gather_field(); field)
+        take(out->write(done, static_cast<double>(done) * p.dt, *field), "heat2d: output");
+  }
+
+  auto field = co_await gather_field();
+  if (rank != 0)
+    co_return;
+  if (out && p.steps > 0)
+    take(out->write(p.steps, static_cast<double>(p.steps) * p.dt, *field), "heat2d: output");
+  report(p, layout, *field, residual, out);
+}
+
+} // namespace heat2d

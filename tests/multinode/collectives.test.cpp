@@ -1,0 +1,76 @@
+// Groups and collectives across two processes (tests/multinode/collectives_main.cpp): ranks 1
+// and 3 of a group of 5 live in the listener's process, ranks 0, 2 and 4 in the joiner's.
+#include <csignal>
+#include <string>
+
+#include "nodes.hpp"
+
+using troupe::test::finish_timeout;
+using troupe::test::listener;
+using troupe::test::process;
+using troupe::test::start_timeout;
+using troupe::test::value_of;
+
+TEST_CASE("an allreduce over members on two processes gives the serial tree's bits to all",
+          "[multinode][collectives]") {
+  listener server{TROUPE_TEST_COLLECTIVES_NODE_EXE};
+  process client{TROUPE_TEST_COLLECTIVES_NODE_EXE,
+                 {"--join", server.address(), "--scenario", "allreduce"}};
+  auto code = client.wait(finish_timeout, "the joiner to run its collectives");
+  INFO("joiner stdout:\n" << client.out() << "joiner stderr:\n" << client.err());
+  REQUIRE(code == 0);
+  // A block crossed to the other process and back with its bits intact (NaN payload, -0.0,
+  // a subnormal).
+  CHECK(value_of(client.out(), "echo") == "same bits");
+  // 1e16 + 1 + 1 + 1 - 1e16 in the tree's order is 2 (0x4000...), not 0 as left to right.
+  CHECK(value_of(client.out(), "allreduce") == "4000000000000000 expected 4000000000000000");
+  CHECK(value_of(client.out(), "collectives") == "same bits on all 5 members");
+  CHECK(client.err().empty());
+  REQUIRE(server.proc.wait(finish_timeout, "the listener to exit after its members") == 0);
+  CHECK_THAT(server.proc.out(), Catch::EndsWith("peer done\n"));
+}
+
+TEST_CASE("a member killed in the other process makes the others' allreduce fail naming it",
+          "[multinode][collectives]") {
+  listener server{TROUPE_TEST_COLLECTIVES_NODE_EXE};
+  process client{TROUPE_TEST_COLLECTIVES_NODE_EXE,
+                 {"--join", server.address(), "--scenario", "kill-member"}};
+  auto code = client.wait(finish_timeout, "the joiner's members to fail");
+  INFO("joiner stdout:\n" << client.out() << "joiner stderr:\n" << client.err());
+  REQUIRE(code == 0);
+  for (std::string rank : {"0", "2", "4"}) {
+    INFO("rank " << rank);
+    CHECK(value_of(client.out(), "rank " + rank + " first") == "ok");
+    auto second = value_of(client.out(), "rank " + rank + " second");
+    CHECK_THAT(second, Catch::StartsWith("allreduce #1 on group ") &&
+                           Catch::Contains(": rank 1, remote actor (id ") &&
+                           Catch::EndsWith(" ended with exit_reason(kill)"));
+  }
+  REQUIRE(server.proc.wait(finish_timeout, "the listener to exit after its members") == 0);
+  // Rank 3, on the listener, failed alike.
+  CHECK_THAT(value_of(server.proc.out(), "rank 3 second"),
+             Catch::StartsWith("allreduce #1 on group ") && Catch::Contains(": rank 1, "));
+}
+
+TEST_CASE("members whose process is killed make the others' allreduce fail naming one of them",
+          "[multinode][collectives]") {
+  listener server{TROUPE_TEST_COLLECTIVES_NODE_EXE};
+  process client{TROUPE_TEST_COLLECTIVES_NODE_EXE,
+                 {"--join", server.address(), "--scenario", "kill-process"}};
+  // Rank 0 finished the first allreduce: every member took part in it.
+  std::string line;
+  while (line != "rank 0 first: ok")
+    line = client.read_line(start_timeout, "rank 0's first allreduce");
+  server.proc.signal(SIGKILL);
+  auto code = client.wait(finish_timeout, "the joiner's members to fail");
+  INFO("joiner stdout:\n" << client.out() << "joiner stderr:\n" << client.err());
+  REQUIRE(code == 0);
+  for (std::string rank : {"0", "2", "4"}) {
+    INFO("rank " << rank);
+    auto second = value_of(client.out(), "rank " + rank + " second");
+    CHECK_THAT(second, Catch::StartsWith("allreduce #1 on group ") &&
+                           (Catch::Contains(": rank 1, remote actor (id ") ||
+                            Catch::Contains(": rank 3, remote actor (id ")) &&
+                           Catch::EndsWith(" ended with exit_reason(remote_link_unreachable)"));
+  }
+}
