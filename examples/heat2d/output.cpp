@@ -46,7 +46,7 @@ std::filesystem::path output::pvd() const {
 }
 
 void report(const params& p, const ta::tile_layout& layout, const Eigen::ArrayXXd& field,
-            double residual, const output* out) {
+            double residual, double seconds, const output* out) {
   std::printf("heat2d: %s, %" PRId64 " steps of dt %.6g, alpha %.6g, init %s\n",
               layout.describe().c_str(), p.steps, p.dt, p.alpha, p.init.c_str());
   std::printf("steps: %" PRId64 "\n", p.steps);
@@ -59,6 +59,10 @@ void report(const params& p, const ta::tile_layout& layout, const Eigen::ArrayXX
         worst = std::max(worst, std::abs(field(x, y) - discrete_exact_sine(p, x, y, p.steps)));
     std::printf("max error vs discrete exact: %.3e\n", worst);
   }
+  auto updates =
+      static_cast<double>(p.nx) * static_cast<double>(p.ny) * static_cast<double>(p.steps);
+  std::printf("time: %.3f s\n", seconds);
+  std::printf("cell updates/s: %.4g\n", seconds > 0 ? updates / seconds : 0.0);
   if (out != nullptr)
     std::printf("output: %s (ParaView), %s (last PNG), %s\n", out->pvd().c_str(),
                 out->last_png().c_str(), (out->pvd().parent_path() / "heat2d.csv").c_str());

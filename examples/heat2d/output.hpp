@@ -49,9 +49,10 @@ private:
   std::filesystem::path last_png_;
 };
 
-/// Prints the run's results on stdout: steps, checksum, residual, and for --init sine the
-/// largest error against the scheme's exact solution; then where the output files are.
+/// Prints the run's results on stdout: steps, checksum, residual, for --init sine the largest
+/// error against the scheme's exact solution, the step loop's time (`seconds` of wall clock)
+/// and rate; then where the output files are.
 void report(const params& p, const troupe::actors::tile_layout& layout,
-            const Eigen::ArrayXXd& field, double residual, const output* out);
+            const Eigen::ArrayXXd& field, double residual, double seconds, const output* out);
 
 } // namespace heat2d
