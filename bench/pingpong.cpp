@@ -17,6 +17,7 @@
 #include <troupe/troupe.hpp>
 
 #include "common/bench.hpp"
+#include "common/game.hpp"
 #include "common/systems.hpp"
 
 namespace {
@@ -24,35 +25,16 @@ namespace {
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
 
-/// One game: the pinger counts pongs; the clock runs from pong `warmup` to pong
-/// `warmup + rounds`, each round being two messages.
-struct game {
-  std::int64_t warmup;
-  std::int64_t rounds;
-  bench::clock::time_point start;
-  std::promise<double> seconds;
-
-  /// Returns true when the game is over.
-  bool on_pong(std::int64_t n) {
-    if (n == warmup)
-      start = bench::clock::now();
-    if (n < warmup + rounds)
-      return false;
-    seconds.set_value(bench::seconds_since(start));
-    return true;
-  }
-};
-
 // -- raw CAF, as CAF's own ping-pong example writes it ---------------------------------------
 
 caf::behavior caf_ponger(caf::event_based_actor*) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger, std::shared_ptr<game> g) {
+caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger, std::shared_ptr<bench::game> g) {
   self->send(ponger, ping_atom::value, std::int64_t{0});
   return {[=](pong_atom, std::int64_t n) {
-    if (g->on_pong(n))
+    if (g->on_round(n))
       self->quit();
     else
       self->send(ponger, ping_atom::value, n + 1);
@@ -65,10 +47,10 @@ troupe::behavior troupe_ponger(troupe::context&) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<game> g) {
+troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<bench::game> g) {
   self.send(ponger, ping_atom::value, std::int64_t{0});
   return {[&self, ponger, g](pong_atom, std::int64_t n) {
-    if (g->on_pong(n))
+    if (g->on_round(n))
       self.quit();
     else
       self.send(ponger, ping_atom::value, n + 1);
@@ -84,17 +66,17 @@ troupe::task<> receive_ponger(troupe::context& self) {
   }
 }
 
-troupe::task<> receive_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<game> g) {
+troupe::task<> receive_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<bench::game> g) {
   for (std::int64_t n = 0;; ++n) {
     self.send(ponger, ping_atom::value, n);
     auto [pong, m] = co_await troupe::receive<pong_atom, std::int64_t>(self);
-    if (g->on_pong(m))
+    if (g->on_round(m))
       co_return;
   }
 }
 
 double caf_game(caf::actor_system& sys, std::int64_t warmup, std::int64_t rounds) {
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   auto ponger = sys.spawn(caf_ponger);
   sys.spawn(caf_pinger, ponger, g);
@@ -117,7 +99,7 @@ double play_caf_on_troupe(unsigned threads, std::int64_t warmup, std::int64_t ro
 double play_troupe(unsigned threads, bool introspection, bool coroutines, std::int64_t warmup,
                    std::int64_t rounds) {
   bench::troupe_system s{bench::troupe_args(threads, introspection)};
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   if (coroutines) {
     auto ponger = troupe::spawn(*s.node, receive_ponger);

@@ -19,28 +19,12 @@
 #include <troupe/troupe.hpp>
 
 #include "common/bench.hpp"
+#include "common/game.hpp"
 #include "common/systems.hpp"
 
 namespace {
 
 using early_atom = caf::atom_constant<caf::atom("early")>;
-
-struct game {
-  std::int64_t warmup;
-  std::int64_t rounds;
-  bench::clock::time_point start;
-  std::promise<double> seconds;
-
-  // True when the last answer came back.
-  bool on_answer(std::int64_t n) {
-    if (n == warmup)
-      start = bench::clock::now();
-    if (n < warmup + rounds)
-      return false;
-    seconds.set_value(bench::seconds_since(start));
-    return true;
-  }
-};
 
 troupe::task<> troupe_receiver(troupe::context& self, std::int64_t total) {
   for (std::int64_t i = 0; i < total; ++i) {
@@ -50,13 +34,13 @@ troupe::task<> troupe_receiver(troupe::context& self, std::int64_t total) {
 }
 
 troupe::task<> troupe_driver(troupe::context& self, caf::actor receiver, std::int64_t stashed,
-                             std::shared_ptr<game> g) {
+                             std::shared_ptr<bench::game> g) {
   for (std::int64_t i = 0; i < stashed; ++i)
     self.send(receiver, early_atom::value, i);
   for (std::int64_t n = 0;; ++n) {
     self.send(receiver, n);
     auto back = co_await troupe::receive<std::int64_t>(self);
-    if (g->on_answer(back))
+    if (g->on_round(back))
       co_return;
   }
 }
@@ -64,7 +48,7 @@ troupe::task<> troupe_driver(troupe::context& self, caf::actor receiver, std::in
 double play_troupe(unsigned threads, std::int64_t stashed, std::int64_t warmup,
                    std::int64_t rounds) {
   bench::troupe_system s{bench::troupe_args(threads)};
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   auto receiver = troupe::spawn(*s.node, troupe_receiver, warmup + rounds + 1);
   troupe::spawn(*s.node, troupe_driver, receiver, stashed, g);
@@ -78,12 +62,12 @@ caf::behavior caf_receiver(caf::event_based_actor* self) {
 }
 
 caf::behavior caf_driver(caf::event_based_actor* self, caf::actor receiver, std::int64_t stashed,
-                         std::shared_ptr<game> g) {
+                         std::shared_ptr<bench::game> g) {
   for (std::int64_t i = 0; i < stashed; ++i)
     self->send(receiver, early_atom::value, i);
   self->send(receiver, std::int64_t{0});
   return {[=](std::int64_t back) {
-    if (g->on_answer(back)) {
+    if (g->on_round(back)) {
       self->send_exit(receiver, caf::exit_reason::user_shutdown);
       self->quit();
     } else {
@@ -94,7 +78,7 @@ caf::behavior caf_driver(caf::event_based_actor* self, caf::actor receiver, std:
 
 double play_caf(unsigned threads, std::int64_t stashed, std::int64_t warmup, std::int64_t rounds) {
   bench::caf_system s{threads, false};
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   auto receiver = s.sys().spawn(caf_receiver);
   s.sys().spawn(caf_driver, receiver, stashed, g);

@@ -19,27 +19,12 @@
 #include <troupe/troupe.hpp>
 
 #include "common/bench.hpp"
+#include "common/game.hpp"
 #include "common/systems.hpp"
 
 namespace {
 
 using ask_atom = caf::atom_constant<caf::atom("ask")>;
-
-struct game {
-  std::int64_t warmup;
-  std::int64_t rounds;
-  bench::clock::time_point start;
-  std::promise<double> seconds;
-
-  bool on_reply(std::int64_t n) {
-    if (n == warmup)
-      start = bench::clock::now();
-    if (n < warmup + rounds)
-      return false;
-    seconds.set_value(bench::seconds_since(start));
-    return true;
-  }
-};
 
 // -- raw CAF ------------------------------------------------------------------------------------
 
@@ -48,9 +33,9 @@ caf::behavior caf_server(caf::event_based_actor*) {
 }
 
 void caf_ask(caf::event_based_actor* self, const caf::actor& server, caf::duration timeout,
-             const std::shared_ptr<game>& g, std::int64_t n) {
+             const std::shared_ptr<bench::game>& g, std::int64_t n) {
   self->request(server, timeout, ask_atom::value, n).then([=](std::int64_t r) {
-    if (g->on_reply(r))
+    if (g->on_round(r))
       self->quit();
     else
       caf_ask(self, server, timeout, g, r + 1);
@@ -58,7 +43,7 @@ void caf_ask(caf::event_based_actor* self, const caf::actor& server, caf::durati
 }
 
 caf::behavior caf_client(caf::event_based_actor* self, caf::actor server, caf::duration timeout,
-                         std::shared_ptr<game> g) {
+                         std::shared_ptr<bench::game> g) {
   caf_ask(self, server, timeout, g, 0);
   return {[](ask_atom) {}}; // stays alive between replies; the chain above does the work
 }
@@ -70,17 +55,17 @@ troupe::behavior troupe_server(troupe::context&) {
 }
 
 troupe::task<> troupe_client(troupe::context& self, caf::actor server, troupe::duration timeout,
-                             std::shared_ptr<game> g) {
+                             std::shared_ptr<bench::game> g) {
   for (std::int64_t n = 0;; ++n) {
     auto r = co_await troupe::request<std::int64_t>(self, server, timeout, ask_atom::value, n);
-    if (!r || g->on_reply(*r))
+    if (!r || g->on_round(*r))
       co_return;
   }
 }
 
 double caf_game(caf::actor_system& sys, troupe::duration timeout, std::int64_t warmup,
                 std::int64_t rounds) {
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   auto server = sys.spawn(caf_server);
   auto t = timeout == troupe::infinite ? caf::infinite : caf::duration{timeout};
@@ -107,7 +92,7 @@ double play_caf_on_troupe(unsigned threads, troupe::duration timeout, std::int64
 double play_troupe(unsigned threads, bool introspection, troupe::duration timeout,
                    std::int64_t warmup, std::int64_t rounds) {
   bench::troupe_system s{bench::troupe_args(threads, introspection)};
-  auto g = std::make_shared<game>(game{warmup, rounds, {}, {}});
+  auto g = std::make_shared<bench::game>(bench::game{warmup, rounds, {}, {}});
   auto result = g->seconds.get_future();
   auto server = troupe::spawn(*s.node, troupe_server);
   troupe::spawn(*s.node, troupe_client, server, timeout, g);

@@ -9,12 +9,14 @@
 
 #include <Eigen/Core>
 
+#include <troupe/actors/png.hpp>
 #include <troupe/numerics/special.hpp>
 #include <troupe/troupe.hpp>
 
-#include "png.hpp"
-
 namespace {
+
+using troupe::actors::rgb;
+using troupe::actors::rgb_image;
 
 std::string shortest(double x) {
   char buf[32];
@@ -22,15 +24,14 @@ std::string shortest(double x) {
   return {buf, r.ptr};
 }
 
-void line(rgb_image& img, int x0, int y0, int x1, int y1, std::uint8_t r, std::uint8_t g,
-          std::uint8_t b) {
+void line(rgb_image& img, int x0, int y0, int x1, int y1, rgb colour) {
   // Bresenham, drawn two pixels thick.
   int dx = std::abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
   int dy = -std::abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
   int err = dx + dy;
   for (;;) {
-    img.set(x0, y0, r, g, b);
-    img.set(x0, y0 + 1, r, g, b);
+    img.set(x0, y0, colour);
+    img.set(x0, y0 + 1, colour);
     if (x0 == x1 && y0 == y1)
       break;
     int e2 = 2 * err;
@@ -46,7 +47,8 @@ void line(rgb_image& img, int x0, int y0, int x1, int y1, std::uint8_t r, std::u
 }
 
 // One pixel column per sample; y from -0.5 (bottom) to 1.05 (top); axes and a tick every 10.
-std::string plot(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, const std::string& path) {
+troupe::result<void> plot(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y,
+                          const std::string& path) {
   constexpr int margin = 40, height = 400;
   const int width = static_cast<int>(x.size()) + 2 * margin;
   constexpr double y_lo = -0.5, y_hi = 1.05;
@@ -55,15 +57,15 @@ std::string plot(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, const std::st
     return margin +
            static_cast<int>(std::lround((y_hi - v) / (y_hi - y_lo) * (height - 2 * margin)));
   };
-  line(img, margin, py(0.0), width - margin, py(0.0), 160, 160, 160);
-  line(img, margin, py(y_lo), margin, py(y_hi), 0, 0, 0);
+  line(img, margin, py(0.0), width - margin, py(0.0), {160, 160, 160});
+  line(img, margin, py(y_lo), margin, py(y_hi), {0, 0, 0});
   for (Eigen::Index i = 0; i < x.size(); i += 100)
     line(img, margin + static_cast<int>(i), py(0.0) - 4, margin + static_cast<int>(i), py(0.0) + 4,
-         0, 0, 0);
+         {0, 0, 0});
   for (Eigen::Index i = 1; i < x.size(); ++i)
     line(img, margin + static_cast<int>(i - 1), py(y[i - 1]), margin + static_cast<int>(i),
-         py(y[i]), 20, 60, 200);
-  return write_png(path, img);
+         py(y[i]), {20, 60, 200});
+  return troupe::actors::write_png(path, img);
 }
 
 } // namespace
@@ -99,8 +101,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (!plot_path.empty()) {
-      if (auto failure = plot(x, j0, plot_path); !failure.empty()) {
-        std::cerr << "bessel-table: --plot: " << failure << "\n";
+      if (auto plotted = plot(x, j0, plot_path); !plotted) {
+        std::cerr << "bessel-table: --plot: " << plotted.error().message() << "\n";
         return 1;
       }
     }

@@ -3,6 +3,7 @@
 #include <troupe/context.hpp>
 
 #include <caf/actor_system_config.hpp>
+#include <caf/monitorable_actor.hpp>
 #include <caf/sec.hpp>
 
 #include <troupe/behavior.hpp>
@@ -68,6 +69,26 @@ result<void> context::check_portable(const caf::strong_actor_ptr& dest, const ca
                "message type '" + cpp +
                    "' is not registered, so it cannot go to another node: call " + call +
                    " on the node_config of every node, and give it an inspect() overload"};
+}
+
+result<void> context::check_alive(const caf::strong_actor_ptr& dest) const {
+  auto& sys = const_cast<context*>(this)->home_system();
+  if (!dest || detail::same_node(dest->node(), sys.node()))
+    return {};
+  // A proxy learns its actor's end from the other node (CAF's kill_proxy), which keeps it as
+  // the proxy's fail state; the proxy drops messages from then on.
+  auto* proxy = dynamic_cast<caf::monitorable_actor*>(dest->get());
+  if (proxy == nullptr)
+    return {};
+  auto reason = proxy->fail_state();
+  if (!reason)
+    return {};
+  return convert(caf::make_error(caf::sec::request_receiver_down,
+                                 "the actor had exited: " +
+                                     (reason.category() == error_category_atom
+                                          ? detail::from_troupe_category(reason).message()
+                                          : sys.render(reason))),
+                 "request to actor " + std::to_string(dest->id()), true);
 }
 
 troupe::error context::convert(const caf::error& err, const std::string& what, bool remote) const {

@@ -13,10 +13,6 @@
 
 #include "internal/node_state.hpp"
 
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
-
 namespace troupe {
 
 const char* to_string(await_info::kind k) noexcept {
@@ -58,107 +54,6 @@ std::string demangle(const std::type_info& ti) {
   std::unique_ptr<char, void (*)(void*)> name{
       abi::__cxa_demangle(ti.name(), nullptr, nullptr, &status), std::free};
   return status == 0 && name ? std::string{name.get()} : std::string{ti.name()};
-}
-
-namespace {
-
-#if defined(__x86_64__)
-// TSC ticks per nanosecond, calibrated once against steady_clock over a few milliseconds.
-double tsc_per_ns() {
-  static const double value = [] {
-    auto t0 = std::chrono::steady_clock::now();
-    auto c0 = __rdtsc();
-    auto until = t0 + std::chrono::milliseconds(5);
-    while (std::chrono::steady_clock::now() < until) {
-    }
-    auto c1 = __rdtsc();
-    auto t1 = std::chrono::steady_clock::now();
-    auto ns = std::chrono::duration<double, std::nano>(t1 - t0).count();
-    return static_cast<double>(c1 - c0) / ns;
-  }();
-  return value;
-}
-#endif
-
-} // namespace
-
-std::uint64_t ticks() noexcept {
-#if defined(__x86_64__)
-  return __rdtsc();
-#else
-  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-#endif
-}
-
-std::chrono::nanoseconds ticks_to_ns(std::uint64_t t) noexcept {
-#if defined(__x86_64__)
-  return std::chrono::nanoseconds{static_cast<std::int64_t>(static_cast<double>(t) / tsc_per_ns())};
-#else
-  return std::chrono::nanoseconds{static_cast<std::int64_t>(t)};
-#endif
-}
-
-std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t t) noexcept {
-  auto now_ticks = ticks();
-  auto now = std::chrono::system_clock::now();
-  auto ago = now_ticks > t ? ticks_to_ns(now_ticks - t) : std::chrono::nanoseconds{0};
-  return now - std::chrono::duration_cast<std::chrono::system_clock::duration>(ago);
-}
-
-std::uint8_t registry::this_thread_shard() noexcept {
-  static std::atomic<std::uint8_t> next{0};
-  thread_local const std::uint8_t mine =
-      static_cast<std::uint8_t>(next.fetch_add(1, std::memory_order_relaxed) % shard_count);
-  return mine;
-}
-
-void registry::add(actor_record& rec) noexcept {
-  rec.shard = this_thread_shard();
-  auto& sh = shards_[rec.shard];
-  std::lock_guard<spinlock> guard{sh.lock};
-  rec.prev = nullptr;
-  rec.next = sh.head;
-  if (sh.head != nullptr)
-    sh.head->prev = &rec;
-  sh.head = &rec;
-  ++sh.count;
-}
-
-void registry::remove(actor_record& rec) noexcept {
-  {
-    auto& sh = shards_[rec.shard];
-    std::lock_guard<spinlock> guard{sh.lock};
-    if (rec.prev == nullptr && sh.head != &rec)
-      return; // removed already (on_exit, then the destructor)
-    if (rec.prev != nullptr)
-      rec.prev->next = rec.next;
-    else
-      sh.head = rec.next;
-    if (rec.next != nullptr)
-      rec.next->prev = rec.prev;
-    rec.prev = rec.next = nullptr;
-    --sh.count;
-  }
-  if (watched_.load(std::memory_order_seq_cst))
-    count_removal();
-}
-
-std::vector<caf::actor_addr> registry::addresses() const {
-  std::vector<caf::actor_addr> out;
-  for_each([&](const actor_record& r) {
-    // A weak handle: valid while the record is linked, and it never revives a dying actor.
-    out.push_back(caf::actor_cast<caf::actor_addr>(r.actor));
-  });
-  return out;
-}
-
-std::size_t registry::size() const noexcept {
-  std::size_t n = 0;
-  for (auto& sh : shards_) {
-    std::lock_guard<spinlock> guard{sh.lock};
-    n += sh.count;
-  }
-  return n;
 }
 
 /// Reads one record into an `actor_info`.

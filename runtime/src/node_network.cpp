@@ -9,7 +9,9 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,6 +52,52 @@ std::string why_not_bindable(const endpoint& ep, std::string caf_text) {
   return why;
 }
 
+using steady = std::chrono::steady_clock;
+
+// Whether a TCP connection to `ep` opens before `deadline`: "" if it does, else why not.
+// CAF's middleman connects with a blocking connect(): when the peer's accept queue is full the
+// kernel drops the SYNs and retries them for about two minutes, and the middleman (one actor
+// for every connection of the node) is stuck that long, past any join timeout and into the
+// node's shutdown. Asking the OS first, without blocking, keeps CAF from such a connect.
+std::string why_no_connection(const endpoint& ep, steady::time_point deadline) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  auto port = std::to_string(ep.port);
+  if (int rc = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return "unknown host: " + std::string{::gai_strerror(rc)};
+  std::string why = "no address";
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
+    }
+    int err = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
+    if (err == EINPROGRESS) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
+      pollfd pfd{fd, POLLOUT, 0};
+      int rc = ::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+      socklen_t len = sizeof err;
+      if (rc == 0)
+        err = ETIMEDOUT;
+      else if (rc < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        err = errno;
+    }
+    ::close(fd);
+    if (err == 0) {
+      why.clear();
+      break;
+    }
+    why = err == ETIMEDOUT ? "the connection did not open in time: nothing answers there, or "
+                             "its accept queue is full"
+                           : std::strerror(err);
+  }
+  ::freeaddrinfo(found);
+  return why;
+}
+
 } // namespace
 
 result<void> detail::listen(node_state& st, const endpoint& ep) {
@@ -76,34 +124,37 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
   caf::scoped_actor self{sys, true}; // hidden: not one of the actors shutdown awaits
   auto mm = sys.middleman().actor_handle();
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string last_error = "no answer";
+  std::string last_error;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    std::optional<peer> found;
-    bool foreign = false;
-    self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
-                  where.host, where.port)
-        .receive(
-            [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
-              if (published)
-                found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
-              else
-                foreign = true;
-            },
-            [&](caf::error& err) {
-              last_error = err == caf::sec::request_timeout
-                               ? std::string{"it accepted the connection but sent no CAF handshake"}
-                               : sys.render(err);
-            });
-    if (found) {
-      state_->joined = found;
-      return *found;
+    last_error = why_no_connection(where, deadline);
+    if (last_error.empty()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      std::optional<peer> found;
+      bool foreign = false;
+      self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
+                    where.host, where.port)
+          .receive(
+              [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
+                if (published)
+                  found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
+                else
+                  foreign = true;
+              },
+              [&](caf::error& err) {
+                last_error = err == caf::sec::request_timeout
+                                 ? "it accepted the connection but sent no CAF handshake"
+                                 : sys.render(err);
+              });
+      if (found) {
+        state_->joined = found;
+        return *found;
+      }
+      if (foreign)
+        return error{errc::unreachable, "--join " + where.to_string() +
+                                            ": connected, but the peer is not a troupe node "
+                                            "listening there"};
     }
-    if (foreign)
-      return error{errc::unreachable, "--join " + where.to_string() +
-                                          ": connected, but the peer is not a troupe node "
-                                          "listening there"};
     if (std::chrono::steady_clock::now() >= deadline)
       break;
     // A retry loop of the runtime, not a test: the peer may still be starting.

@@ -1,7 +1,7 @@
 // Ending a node: every troupe actor, then the actor system, within --shutdown-timeout.
 //
 // Troupe actors are asked to exit, and those spawned meanwhile (by dying ones) too; the node
-// waits for them on an event (registry::remove), then for the CAF actors it did not make
+// waits for them on an event (registry::wait_for_removal), then for the CAF actors it did not make
 // (CAF 0.17 offers only an untimed wait for those: polled here, with backoff). What is still
 // running at the deadline is named on stderr, and the process ends (exit code 3): CAF 0.17
 // cannot destroy an actor system while actors run. Its destructor waits for them (for ever,
@@ -26,37 +26,6 @@
 #include "internal/node_state.hpp"
 
 namespace troupe {
-
-namespace detail {
-
-void registry::watch() noexcept {
-  watched_.store(true, std::memory_order_seq_cst);
-}
-
-// Called by remove after it unlinked a record, when watched. The seq_cst flag pairs with the
-// shard locks: if a remove reads the flag as unset, the watcher's scan after setting it took
-// that shard's lock after the unlink, so it sees the record gone; no removal goes unseen.
-void registry::count_removal() noexcept {
-  {
-    std::lock_guard<std::mutex> guard{removal_mtx_};
-    ++removals_;
-  }
-  removed_.notify_all();
-}
-
-std::uint64_t registry::removals() const {
-  std::lock_guard<std::mutex> guard{removal_mtx_};
-  return removals_;
-}
-
-std::uint64_t registry::wait_for_removal(std::uint64_t seen,
-                                         std::chrono::steady_clock::time_point deadline) const {
-  std::unique_lock<std::mutex> lock{removal_mtx_};
-  removed_.wait_until(lock, deadline, [&] { return removals_ != seen; });
-  return removals_;
-}
-
-} // namespace detail
 
 namespace {
 

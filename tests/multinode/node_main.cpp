@@ -151,6 +151,9 @@ troupe::task<> client(troupe::context& self, troupe::peer server, std::string sc
       say("thrower", r ? std::to_string(*r) : describe(r.error()));
       auto down = co_await troupe::receive<down_atom, std::string>(self, timeout);
       say("thrower exit", down ? std::get<1>(*down) : describe(down.error()));
+      // A request to it now, after its end reached this node, must fail at once.
+      auto late = co_await troupe::request<int>(self, *t, timeout, fail_atom::value, why);
+      say("dead thrower", late ? std::to_string(*late) : describe(late.error()));
     }
   } else if (scenario == "error-value") {
     troupe::error late{troupe::errc::timeout, "halo from west, step 12, arrived late"};

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <cerrno>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -50,11 +52,12 @@ private:
   }
 };
 
-/// A TCP port on 127.0.0.1 held by the test: bound only (connections are refused), or
-/// listening without ever accepting (connections open, but nobody speaks).
+/// A TCP port on 127.0.0.1 held by the test: bound only (connections are refused), listening
+/// without ever accepting (connections open, but nobody speaks), or listening with its accept
+/// queue full (a connect() gets no answer: the kernel drops its SYNs and retries for minutes).
 class held_port {
 public:
-  enum mode { refuse, accept_silently };
+  enum mode { refuse, accept_silently, full_queue };
 
   explicit held_port(mode m) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -71,12 +74,16 @@ public:
     // beyond any join timeout: take as many connections as the system allows.
     if (m == accept_silently)
       REQUIRE(::listen(fd_, SOMAXCONN) == 0);
+    if (m == full_queue)
+      fill_queue(addr);
   }
 
   held_port(const held_port&) = delete;
   held_port& operator=(const held_port&) = delete;
 
   ~held_port() {
+    for (int fd : fillers_)
+      ::close(fd);
     ::close(fd_);
   }
 
@@ -87,7 +94,23 @@ public:
   int port = 0;
 
 private:
+  // Connects (without blocking) until a connection stays pending: the queue is full then.
+  void fill_queue(sockaddr_in addr) {
+    REQUIRE(::listen(fd_, 0) == 0);
+    for (int i = 0; i < 64; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      REQUIRE(fd >= 0);
+      fillers_.push_back(fd);
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        REQUIRE(errno == EINPROGRESS);
+        return;
+      }
+    }
+    FAIL("64 connections to a listener with an accept queue of 0 all opened");
+  }
+
   int fd_ = -1;
+  std::vector<int> fillers_;
 };
 
 /// The lines of `text`, without their newlines.

@@ -134,3 +134,18 @@ TEST_CASE("a troupe program gives up --join within its timeout when the peer nev
     CHECK_THAT(line, Catch::Contains("--join " + silent.address()));
   }
 }
+
+TEST_CASE("a troupe program gives up --join within its timeout when the peer's accept queue is "
+          "full",
+          "[multinode][options]") {
+  // The kernel drops the SYNs and retries them for about two minutes: a blocking connect()
+  // (CAF's) outlives the join timeout and holds up the node's shutdown. finish_timeout (60 s)
+  // ends the wait with a failure if the program is stuck there.
+  for (auto& p : programs) {
+    CAPTURE(p.name);
+    held_port full{held_port::full_queue};
+    auto line = single_error_line(p, {"--join", full.address(), "--join-timeout", "1"});
+    CHECK_THAT(line, Catch::Contains("--join " + full.address()) &&
+                         Catch::Contains("accept queue is full"));
+  }
+}

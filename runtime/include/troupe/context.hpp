@@ -252,6 +252,10 @@ public:
   /// Returns an error value when `msg` cannot go to `dest` (remote with unregistered types).
   result<void> check_portable(const caf::strong_actor_ptr& dest, const caf::message& msg);
 
+  /// Returns `errc::actor_exited` when `dest` is an actor on another node whose end has reached
+  /// this node: CAF drops whatever goes to it, so a request there would only time out.
+  result<void> check_alive(const caf::strong_actor_ptr& dest) const;
+
   /// Converts a CAF error into troupe's, naming `what` was awaited; `remote` adds the causes
   /// that only exist between nodes.
   troupe::error convert(const caf::error& err, const std::string& what, bool remote = false) const;

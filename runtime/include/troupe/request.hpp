@@ -96,6 +96,10 @@ public:
       early_ = ok.error();
       return true;
     }
+    if (auto ok = self_->check_alive(dest_); !ok) {
+      early_ = ok.error();
+      return true;
+    }
     return false;
   }
 

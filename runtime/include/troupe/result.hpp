@@ -31,6 +31,12 @@ private:
 /// Either a `T` or a `troupe::error`; what troupe's awaitables and boundary calls return.
 template <class T>
 class [[nodiscard]] result {
+  static_assert(!std::is_same_v<std::remove_cv_t<T>, troupe::error>,
+                "result<troupe::error> cannot tell a value from a failure: await "
+                "result<void> (the error is the failure), or wrap the error in a struct of "
+                "your own to carry it as a value");
+  static_assert(!std::is_reference_v<T>, "result<T&>: hold a pointer or std::reference_wrapper");
+
 public:
   using value_type = T;
 

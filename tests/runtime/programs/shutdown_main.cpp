@@ -21,10 +21,19 @@ using namespace std::chrono_literals;
 std::atomic<bool> never{false};
 std::atomic<int> chunks_started{0};
 
-caf::behavior stubborn(caf::event_based_actor* self) {
-  self->set_exit_handler([](caf::exit_msg&) {});
-  return {[](int) {}};
-}
+// A class, not a function: CAF 0.17 starts a function actor spawned without arguments by
+// dereferencing a null std::shared_ptr<std::tuple<>> (UBSan reports it in init_fun_factory).
+class stubborn : public caf::event_based_actor {
+public:
+  explicit stubborn(caf::actor_config& cfg)
+    : caf::event_based_actor(cfg) {
+    set_exit_handler([](caf::exit_msg&) {});
+  }
+
+  caf::behavior make_behavior() override {
+    return {[](int) {}};
+  }
+};
 
 troupe::task<> waiter(troupe::context& self) {
   co_await troupe::receive<int>(self);
@@ -61,10 +70,10 @@ int place(troupe::node& n, const std::string& straggler) {
         n, [](troupe::context& self) -> troupe::task<> { co_await troupe::sleep(self, 1h); });
   } else if (straggler == "caf-actor") {
     sys.registry().put(caf::atom("stubborn"),
-                       caf::actor_cast<caf::strong_actor_ptr>(sys.spawn(stubborn)));
+                       caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<stubborn>()));
   } else if (straggler == "detached-actor") {
-    sys.registry().put(caf::atom("stubborn"),
-                       caf::actor_cast<caf::strong_actor_ptr>(sys.spawn<caf::detached>(stubborn)));
+    sys.registry().put(caf::atom("stubborn"), caf::actor_cast<caf::strong_actor_ptr>(
+                                                  sys.spawn<stubborn, caf::detached>()));
   } else if (straggler == "kernel") {
     troupe::spawn(n, {.name = "spinner"}, spinner);
     for (int seen = chunks_started.load(); seen < 2; seen = chunks_started.load())

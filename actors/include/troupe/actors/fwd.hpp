@@ -2,4 +2,15 @@
 /// Forward declarations of troupe::actors, the simulation layer.
 #pragma once
 
-namespace troupe::actors {} // namespace troupe::actors
+namespace troupe::actors {
+
+// Output (vti.hpp, png.hpp, csv.hpp).
+struct image_geometry;
+struct image_field;
+class vti_series;
+struct rgb;
+struct rgb_image;
+struct field_png_options;
+class csv_series;
+
+} // namespace troupe::actors
