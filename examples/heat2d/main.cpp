@@ -13,6 +13,7 @@
 // of ends), block-wise by rank (--placement). The bits are the same either way. The driver
 // owns the step boundaries (every --boundary-every steps: parameter changes, pause, stop) and
 // shows progress on stderr (--progress).
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
@@ -141,6 +142,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "heat2d: %s\n", run.error().message().c_str());
       return 1;
     }
+    auto here = std::count(run->nodes().begin(), run->nodes().end(), std::size_t{0});
+    std::printf("tiles: %td on this node, %td on the joined node\n", here,
+                static_cast<std::ptrdiff_t>(run->nodes().size()) - here);
+    std::fflush(stdout);
     if (auto done = run->wait(); !done) {
       std::fprintf(stderr, "heat2d: %s\n", done.error().message().c_str());
       return 1;
