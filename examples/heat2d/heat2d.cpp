@@ -1,5 +1,8 @@
 #include "heat2d.hpp"
 
+#include <troupe/actors/placement.hpp>
+#include <troupe/actors/progress.hpp>
+
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -58,6 +61,12 @@ troupe::result<troupe::actors::tile_layout> check(params& p) {
   if (p.output_every < 0)
     return bad("--output-every must be at least 0, 0 for the first and last step only (got " +
                std::to_string(p.output_every) + ")");
+  if (p.boundary_every <= 0)
+    return bad("--boundary-every must be positive (got " + std::to_string(p.boundary_every) + ")");
+  if (auto mode = troupe::actors::parse_progress(p.progress); !mode)
+    return mode.error();
+  if (auto where = troupe::actors::parse_placement(p.placement); !where)
+    return bad("--" + where.error().message());
   return troupe::actors::tile_layout::make(p.nx, p.ny, p.tiles_x, p.tiles_y);
 }
 

@@ -7,10 +7,20 @@
 // The final field's bits do not depend on --threads or the tile layout; the residual's bits do
 // not depend on --threads. Prints the step count, the field's checksum and, for --init sine,
 // the largest error against the scheme's exact solution.
+//
+// The simulation driver places the tiles: on this node, and with --join HOST:PORT also on the
+// node listening there (`heat2d --listen HOST:PORT` serves tiles until the run it hosts parts
+// of ends), block-wise by rank (--placement). The bits are the same either way. The driver
+// owns the step boundaries (every --boundary-every steps: parameter changes, pause, stop) and
+// shows progress on stderr (--progress).
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include <troupe/actors/collectives.hpp>
+#include <troupe/actors/driver.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/troupe.hpp>
 
@@ -18,9 +28,48 @@
 #include "output.hpp"
 #include "part.hpp"
 
+namespace {
+
+// The tiles this process hosts for another's driver (--listen): it ends once those ended.
+class hosted {
+public:
+  troupe::actor_factory wrap(troupe::actor_factory make) {
+    return [this, make = std::move(make)](caf::actor_system& sys, caf::message& args) {
+      auto part = make(sys, args);
+      if (!part)
+        return part;
+      {
+        std::lock_guard<std::mutex> guard{mtx_};
+        ++came_;
+      }
+      part->attach_functor([this] {
+        std::lock_guard<std::mutex> guard{mtx_};
+        ++ended_;
+        cv_.notify_all();
+      });
+      return part;
+    };
+  }
+
+  // Blocks until at least one tile came and every tile that came ended.
+  void wait() {
+    std::unique_lock<std::mutex> lock{mtx_};
+    cv_.wait(lock, [this] { return came_ > 0 && ended_ == came_; });
+  }
+
+private:
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  int came_ = 0;
+  int ended_ = 0;
+};
+
+} // namespace
+
 int main(int argc, char** argv) {
-  troupe::node_config cfg{"heat2d", "Solves the 2-D heat equation on tiles, one actor per tile; "
-                                    "the same bits on any thread count and tile layout."};
+  troupe::node_config cfg{"heat2d",
+                          "Solves the 2-D heat equation on tiles, one actor per tile; "
+                          "the same bits on any thread count, tile layout and node count."};
   heat2d::params p;
   cfg.option(p.nx, "nx", "interior points along x (default 256)");
   cfg.option(p.ny, "ny", "interior points along y (default 256)");
@@ -36,15 +85,40 @@ int main(int argc, char** argv) {
   cfg.option(p.residual_every, "residual-every",
              "compute the global residual every N steps "
              "(default 10)");
+  cfg.option(p.boundary_every, "boundary-every",
+             "steps between the driver's step boundaries, where parameter changes, pause and "
+             "stop take effect (default 10)");
+  cfg.option(p.progress, "progress",
+             "progress on stderr: auto (a bar on a terminal, else lines), bar, lines or off "
+             "(default auto)");
+  cfg.option(p.placement, "placement",
+             "how tiles spread over this node and the --join one: block or round-robin "
+             "(default block)");
   troupe::actors::add_collective_types(cfg);
   troupe::actors::add_halo_types(cfg);
+  troupe::actors::add_driver_types(cfg);
+  troupe::actors::add_driver_command_type(cfg);
+  cfg.add_message_type<heat2d::params>("heat2d::params");
+  // Rank 0 always runs in the driver's process, where main opened the output.
+  auto out = std::make_shared<std::shared_ptr<heat2d::output>>();
+  hosted served;
+  cfg.add_actor_type(
+      "heat2d.tile",
+      served.wrap(troupe::actors::part_factory<heat2d::params>(
+          [out](troupe::context& self, troupe::actors::part_link link, heat2d::params q) {
+            auto mine = link.parts.rank_of(self.address()) == 0 ? *out : nullptr;
+            return heat2d::run_part(self, std::move(link), std::move(q), mine);
+          })));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
     auto layout = heat2d::check(p);
     if (!layout) {
       std::fprintf(stderr, "heat2d: %s\n", layout.error().message().c_str());
       return 2;
     }
-    std::shared_ptr<heat2d::output> out;
+    if (n.listening() && !n.joined()) {
+      served.wait();
+      return 0;
+    }
     if (!p.out.empty()) {
       auto opened = heat2d::output::open(p);
       if (!opened) {
@@ -52,17 +126,30 @@ int main(int argc, char** argv) {
                      opened.error().message().c_str());
         return 2;
       }
-      out = std::make_shared<heat2d::output>(std::move(*opened));
+      *out = std::make_shared<heat2d::output>(std::move(*opened));
     }
-    auto parts = troupe::actors::spawn_group(n, static_cast<std::size_t>(layout->count()),
-                                             {.name = "tile"}, heat2d::run_part, p, *layout, out);
-    int code = 0;
-    for (std::size_t r = 0; r < parts.size(); ++r)
-      if (auto ended = n.wait(parts[r]); !ended) {
-        std::fprintf(stderr, "heat2d: %s ended: %s\n", parts.describe(r).c_str(),
-                     ended.error().message().c_str());
-        code = 1;
-      }
-    return code;
+    troupe::actors::driver_config dc;
+    dc.type = "heat2d.tile";
+    dc.parts = static_cast<std::size_t>(layout->count());
+    dc.steps = p.steps;
+    dc.every = p.boundary_every;
+    dc.initial.set("alpha", p.alpha);
+    dc.where = *troupe::actors::parse_placement(p.placement);
+    dc.progress = *troupe::actors::parse_progress(p.progress);
+    dc.label = "heat2d";
+    auto run = troupe::actors::driver::start(n, dc, caf::make_message(p));
+    if (!run) {
+      std::fprintf(stderr, "heat2d: %s\n", run.error().message().c_str());
+      return 1;
+    }
+    auto here = std::count(run->nodes().begin(), run->nodes().end(), std::size_t{0});
+    std::printf("tiles: %td on this node, %td on the joined node\n", here,
+                static_cast<std::ptrdiff_t>(run->nodes().size()) - here);
+    std::fflush(stdout);
+    if (auto done = run->wait(); !done) {
+      std::fprintf(stderr, "heat2d: %s\n", done.error().message().c_str());
+      return 1;
+    }
+    return 0;
   });
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <troupe/actors/boundary.hpp>
 #include <troupe/actors/collectives.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/actors/tile.hpp>
@@ -59,10 +60,23 @@ Eigen::ArrayXXd assemble(const ta::tile_layout& layout, const std::vector<ta::bl
   return field;
 }
 
+// A new alpha from the driver: the same check as --alpha and --dt at the start.
+void change_alpha(params& p, double alpha) {
+  auto before = p.alpha;
+  p.alpha = alpha;
+  if (!(alpha > 0) || !std::isfinite(alpha) || stability_number(p, p.dt) > 0.5)
+    throw std::runtime_error("heat2d: alpha " + std::to_string(alpha) + " (was " +
+                             std::to_string(before) +
+                             ") is not positive or makes --dt unstable: alpha·dt·(1/hx² + "
+                             "1/hy²) must be at most 1/2");
+}
+
 } // namespace
 
-troupe::task<> run_part(troupe::context& self, ta::group parts, params p, ta::tile_layout layout,
+troupe::task<> run_part(troupe::context& self, ta::part_link link, params p,
                         std::shared_ptr<output> shared_out) {
+  auto& parts = link.parts;
+  auto layout = take(check(p), "heat2d: parameters");
   auto rank = static_cast<std::int64_t>(parts.rank_of(self.address()).value());
   ta::halo_links links{parts, layout, rank};
   ta::tile t{layout.extent(rank)};
@@ -83,8 +97,7 @@ troupe::task<> run_part(troupe::context& self, ta::group parts, params p, ta::ti
   };
   // Every part decides alike (each has `p`): the gather is a collective.
   auto output_due = [&](std::int64_t step) {
-    return !p.out.empty() &&
-           (step == 0 || step == p.steps || (p.output_every > 0 && step % p.output_every == 0));
+    return !p.out.empty() && (step == 0 || (p.output_every > 0 && step % p.output_every == 0));
   };
   if (output_due(0))
     if (auto field = co_await gather_field(); field)
@@ -103,6 +116,15 @@ troupe::task<> run_part(troupe::context& self, ta::group parts, params p, ta::ti
         take(out->residual(done, static_cast<double>(done) * p.dt, residual), "heat2d: output");
     }
     std::swap(t.cells, next.cells);
+    // Every part gets the same answer at the same boundary: the change, or the stop, applies
+    // to the same step everywhere.
+    auto at = take(co_await ta::at_boundary(self, link, done), "heat2d: step boundary");
+    if (auto alpha = at.changed.get("alpha")) {
+      change_alpha(p, *alpha);
+      w = weights(p);
+    }
+    if (at.stop)
+      p.steps = done;
     if (done != p.steps && output_due(done))
       if (auto field = co_await gather_field(); field)
         take(out->write(done, static_cast<double>(done) * p.dt, *field), "heat2d: output");

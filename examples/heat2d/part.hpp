@@ -3,8 +3,7 @@
 
 #include <memory>
 
-#include <troupe/actors/group.hpp>
-#include <troupe/actors/tile_layout.hpp>
+#include <troupe/actors/boundary.hpp>
 #include <troupe/context.hpp>
 #include <troupe/task.hpp>
 
@@ -13,12 +12,13 @@
 
 namespace heat2d {
 
-/// One tile's run: each step exchanges halos, awaits the stencil kernel on the node's pool,
-/// and every --residual-every steps awaits the global residual. Rank 0 also gathers the field
-/// at output steps and at the end, writes them to `out` (opened by main, null without --out)
-/// and prints the results. Throws (ending the actor with the text) when a neighbour or group
-/// member fails.
-troupe::task<> run_part(troupe::context& self, troupe::actors::group parts, params p,
-                        troupe::actors::tile_layout layout, std::shared_ptr<output> out);
+/// One tile's run, a part of the simulation driver's run: each step exchanges halos, awaits
+/// the stencil kernel on the node's pool, every --residual-every steps awaits the global
+/// residual, and at the driver's boundaries takes its answer (a new `alpha`, stop). Rank 0
+/// also gathers the field at output steps and at the end, writes them to `out` (opened by main,
+/// null without --out) and prints the results. Throws (ending the actor with the text) when a
+/// neighbour, group member or the driver fails, or a new alpha makes dt unstable.
+troupe::task<> run_part(troupe::context& self, troupe::actors::part_link link, params p,
+                        std::shared_ptr<output> out);
 
 } // namespace heat2d

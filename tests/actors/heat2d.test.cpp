@@ -79,6 +79,9 @@ TEST_CASE("heat2d refuses bad input with one line naming the flag and exit code 
       {{"--init", "square"}, "--init must be sine, gaussian or hotspot (got 'square')"},
       {{"--steps", "-3"}, "--steps must be at least 0"},
       {{"--nx", "1.5"}, "--nx"},
+      {{"--progress", "fancy"}, "--progress must be auto, bar, lines or off (got 'fancy')"},
+      {{"--placement", "scatter"}, "--placement must be round-robin or block (got 'scatter')"},
+      {{"--boundary-every", "0"}, "--boundary-every must be positive (got 0)"},
       {{"--out", "/proc/heat2d-out"}, "/proc/heat2d-out"},
   }));
   CAPTURE(args);
