@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <memory>
 #include <optional>
 #include <unistd.h>
 #include <utility>
@@ -50,16 +51,40 @@ private:
   int fd_;
 };
 
-result<part_record> write_file(const fs::path& file, std::span<const char> bytes) {
-  file_descriptor fd{::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-  if (fd.get() < 0)
+// A file written but not yet synced: its descriptor stays open so that `finish` sees any
+// write-back error.
+struct unsynced_file {
+  explicit unsynced_file(fs::path file)
+    : path(std::move(file))
+    , fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) {
+  }
+
+  fs::path path;
+  file_descriptor fd;
+  part_record record;
+};
+
+result<void> finish(unsynced_file& file) {
+  if (::fsync(file.fd.get()) != 0)
+    return detail::io_error("cannot sync checkpoint file", file.path, errno, space_advice);
+  if (int err = file.fd.close(); err != 0)
+    return detail::io_error("cannot close checkpoint file", file.path, err, space_advice);
+  return {};
+}
+
+// Writes and hashes `bytes` into a new `file` and starts its write-back without waiting for
+// it: the disk works on one file while the next is hashed and copied.
+result<std::unique_ptr<unsynced_file>> start_file(const fs::path& file,
+                                                  std::span<const char> bytes) {
+  auto out = std::make_unique<unsynced_file>(file);
+  if (out->fd.get() < 0)
     return detail::io_error("cannot create checkpoint file", file, errno, space_advice);
   detail::sha256 digest;
   for (std::size_t done = 0; done < bytes.size();) {
     auto chunk = bytes.subspan(done, std::min(chunk_bytes, bytes.size() - done));
     digest.update(chunk);
     for (std::size_t off = 0; off < chunk.size();) {
-      auto n = ::write(fd.get(), chunk.data() + off, chunk.size() - off);
+      auto n = ::write(out->fd.get(), chunk.data() + off, chunk.size() - off);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
@@ -69,12 +94,41 @@ result<part_record> write_file(const fs::path& file, std::span<const char> bytes
     }
     done += chunk.size();
   }
-  if (::fsync(fd.get()) != 0)
-    return detail::io_error("cannot sync checkpoint file", file, errno, space_advice);
-  if (int err = fd.close(); err != 0)
-    return detail::io_error("cannot close checkpoint file", file, err, space_advice);
-  return part_record{bytes.size(), digest.hex()};
+  // Only a hint: `finish` syncs whether or not write-back started here.
+  ::sync_file_range(out->fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+  out->record = part_record{bytes.size(), digest.hex()};
+  return out;
 }
+
+// Files written and synced one window at a time: write-back overlaps the writing of the next
+// files, and the open descriptors stay few however many parts there are.
+class file_batch {
+public:
+  result<part_record> add(const fs::path& file, std::span<const char> bytes) {
+    if (pending_.size() == window) {
+      if (auto synced = finish(*pending_.front()); !synced)
+        return synced.error();
+      pending_.erase(pending_.begin());
+    }
+    auto started = start_file(file, bytes);
+    if (!started)
+      return started.error();
+    pending_.push_back(std::move(*started));
+    return pending_.back()->record;
+  }
+
+  result<void> finish_all() {
+    for (auto& file : pending_)
+      if (auto synced = finish(*file); !synced)
+        return synced;
+    pending_.clear();
+    return {};
+  }
+
+private:
+  static constexpr std::size_t window = 16;
+  std::vector<std::unique_ptr<unsynced_file>> pending_;
+};
 
 // A rename or a new entry is durable only once its directory is synced.
 result<void> sync_directory(const fs::path& dir) {
@@ -151,8 +205,9 @@ result<fs::path> write_all(const fs::path& dir, const fs::path& partial,
                             space_advice);
   std::vector<part_record> records;
   records.reserve(parts.size());
+  file_batch files;
   for (std::size_t rank = 0; rank < parts.size(); ++rank) {
-    auto record = write_file(partial / detail::part_file_name(rank), parts[rank]);
+    auto record = files.add(partial / detail::part_file_name(rank), parts[rank]);
     if (!record)
       return record.error();
     records.push_back(std::move(*record));
@@ -160,8 +215,10 @@ result<fs::path> write_all(const fs::path& dir, const fs::path& partial,
   auto text = detail::format_manifest(info, records);
   if (!text)
     return text.error();
-  if (auto written = write_file(partial / "manifest", *text); !written)
+  if (auto written = files.add(partial / "manifest", *text); !written)
     return written.error();
+  if (auto synced = files.finish_all(); !synced)
+    return synced.error();
   if (auto synced = sync_directory(partial); !synced)
     return synced.error();
   auto final_path = checkpoint_path(dir, info.step);

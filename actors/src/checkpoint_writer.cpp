@@ -77,6 +77,8 @@ result<void> checkpoint_writer::start(checkpoint_info info, std::vector<part_byt
   std::unique_lock lock{impl_->mutex};
   auto previous = impl_->take_outcome(lock);
   impl_->next.emplace(impl::job{std::move(info), std::move(parts)});
+  // Unlocked first, so that the woken writer does not block on the mutex its waker holds.
+  lock.unlock();
   impl_->changed.notify_all();
   return previous;
 }

@@ -63,6 +63,17 @@ TEST_CASE("a checkpoint gives back its info and every part's arrays bit for bit"
   CHECK(!cp.read_part(3).has_value());
 }
 
+TEST_CASE("a checkpoint of more parts than files it syncs at once gives back every part",
+          "[actors][checkpoint]") {
+  scratch_dir dir;
+  write_checkpoint(dir.path(), heat_info(7), tile_parts(40, 7)).value();
+  auto cp = latest(dir.path()).found.value();
+  REQUIRE(cp.parts().size() == 40);
+  for (std::size_t rank = 0; rank < 40; ++rank)
+    CHECK(
+        same_bits(from_bytes<tile_state>(cp.read_part(rank).value()).value(), make_tile(rank, 7)));
+}
+
 TEST_CASE("a checkpoint directory keeps only the newest two checkpoints", "[actors][checkpoint]") {
   scratch_dir dir;
   for (std::int64_t step : {0, 50, 100, 150})
