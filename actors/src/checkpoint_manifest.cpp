@@ -1,7 +1,9 @@
 #include "internal/checkpoint_manifest.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <system_error>
@@ -236,6 +238,26 @@ bool is_partial_dir_name(std::string_view name) {
   constexpr std::string_view suffix = ".partial";
   return name.starts_with('.') && name.ends_with(suffix) &&
          step_of_dir_name(name.substr(1, name.size() - 1 - suffix.size())).has_value();
+}
+
+result<directory_listing> list_directory(const std::filesystem::path& dir) {
+  directory_listing out;
+  std::error_code ec;
+  std::filesystem::directory_iterator it{dir, ec};
+  for (; !ec && it != std::filesystem::directory_iterator{}; it.increment(ec)) {
+    auto name = it->path().filename().native();
+    if (!it->is_directory(ec) || ec)
+      continue;
+    if (auto step = step_of_dir_name(name))
+      out.checkpoints.emplace_back(*step, it->path());
+    else if (is_partial_dir_name(name))
+      out.partials.push_back(it->path());
+  }
+  if (ec)
+    return io_error("cannot list checkpoint directory", dir, ec.value(),
+                    "check that it exists and that you may read it");
+  std::sort(out.checkpoints.begin(), out.checkpoints.end(), std::greater<>{});
+  return out;
 }
 
 } // namespace troupe::actors::detail

@@ -26,8 +26,8 @@ std::optional<std::string> part_problem(const fs::path& file, const part_record&
   auto name = file.filename().string();
   std::ifstream in{file, std::ios::binary};
   if (!in)
-    return name + (fs::exists(file) ? " cannot be read: " + std::string{std::strerror(errno)}
-                                    : std::string{" missing"});
+    return name + (errno == ENOENT ? std::string{" missing"}
+                                   : " cannot be read: " + std::string{std::strerror(errno)});
   std::error_code ec;
   auto size = fs::file_size(file, ec);
   if (ec || size != record.size)
@@ -52,9 +52,9 @@ std::optional<std::string> part_problem(const fs::path& file, const part_record&
 result<std::string> slurp(const fs::path& file) {
   std::ifstream in{file, std::ios::binary};
   if (!in)
-    return detail::bad_checkpoint(fs::exists(file) ? "manifest cannot be read: " +
-                                                         std::string{std::strerror(errno)}
-                                                   : "manifest missing");
+    return detail::bad_checkpoint(errno == ENOENT ? std::string{"manifest missing"}
+                                                  : "manifest cannot be read: " +
+                                                        std::string{std::strerror(errno)});
   std::string text{std::istreambuf_iterator<char>{in}, {}};
   if (in.bad())
     return detail::bad_checkpoint("manifest could not be read to its end");
@@ -132,23 +132,18 @@ result<checkpoint> find_latest(const fs::path& dir, std::string_view program,
                                const checkpoint_warning& warn) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    return detail::io_error("no checkpoint directory", dir, fs::exists(dir) ? ENOTDIR : ENOENT,
+    return detail::io_error("no checkpoint directory", dir, ec ? ec.value() : ENOTDIR,
                             "give the directory a run wrote its checkpoints into, or start a "
                             "new run without restarting");
-  std::vector<std::pair<std::int64_t, fs::path>> found;
-  for (const auto& entry : fs::directory_iterator{dir, ec})
-    if (auto step = detail::step_of_dir_name(entry.path().filename().native()))
-      if (entry.is_directory())
-        found.emplace_back(*step, entry.path());
-  if (ec)
-    return detail::io_error("cannot list checkpoint directory", dir, ec.value(),
-                            "check its permissions");
+  auto listing = detail::list_directory(dir);
+  if (!listing)
+    return listing.error();
+  const auto& found = listing->checkpoints;
   if (found.empty())
     return troupe::error{std::make_error_code(std::errc::no_such_file_or_directory),
                          "no checkpoint in '" + dir.string() +
                              "' (no step_N directory); give the directory a run wrote its "
                              "checkpoints into, or start a new run without restarting"};
-  std::sort(found.begin(), found.end(), std::greater<>{});
   std::string reasons;
   for (const auto& [step, path] : found) {
     auto verified = verify(path, program);

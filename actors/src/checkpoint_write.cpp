@@ -150,31 +150,25 @@ result<void> remove_tree(const fs::path& path, std::string_view what) {
 // Partial directories are what earlier writes left when cut short: only one write runs in a
 // directory at a time, so none of them is still being written.
 result<void> remove_partials(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator{dir, ec})
-    if (detail::is_partial_dir_name(entry.path().filename().native()))
-      if (auto removed = remove_tree(entry.path(), "cannot remove an unfinished checkpoint");
-          !removed)
-        return removed;
-  if (ec)
-    return detail::io_error("cannot list checkpoint directory", dir, ec.value(), space_advice);
+  auto listing = detail::list_directory(dir);
+  if (!listing)
+    return listing.error();
+  for (const auto& partial : listing->partials)
+    if (auto removed = remove_tree(partial, "cannot remove an unfinished checkpoint"); !removed)
+      return removed;
   return {};
 }
 
 result<void> keep_newest(const fs::path& dir, std::int64_t written) {
-  std::vector<std::pair<std::int64_t, fs::path>> complete;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator{dir, ec})
-    if (auto step = detail::step_of_dir_name(entry.path().filename().native()))
-      complete.emplace_back(*step, entry.path());
-  if (ec)
-    return detail::io_error("cannot list checkpoint directory", dir, ec.value(), space_advice);
+  auto listing = detail::list_directory(dir);
+  if (!listing)
+    return listing.error();
   std::optional<std::int64_t> previous;
-  for (const auto& [step, path] : complete)
+  for (const auto& [step, path] : listing->checkpoints)
     if (step < written && (!previous || step > *previous))
       previous = step;
   static_assert(checkpoints_kept == 2, "keep_newest keeps the new checkpoint and one before");
-  for (const auto& [step, path] : complete)
+  for (const auto& [step, path] : listing->checkpoints)
     if (step != written && step != previous)
       if (auto removed = remove_tree(path, "cannot remove old checkpoint"); !removed)
         return removed;

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <troupe/actors/checkpoint.hpp>
@@ -40,6 +42,17 @@ std::optional<std::int64_t> step_of_dir_name(std::string_view name);
 
 /// Whether `name` is that of a write in progress or cut short (`.step_<digits>.partial`).
 bool is_partial_dir_name(std::string_view name);
+
+/// What a checkpoint directory holds.
+struct directory_listing {
+  /// Its checkpoints (`step_N` directories), newest first.
+  std::vector<std::pair<std::int64_t, std::filesystem::path>> checkpoints;
+  /// Its writes in progress or cut short (`.step_N.partial` directories).
+  std::vector<std::filesystem::path> partials;
+};
+
+/// Lists `dir`; an error names it when it cannot be read.
+result<directory_listing> list_directory(const std::filesystem::path& dir);
 
 /// An `std::errc::bad_message` error: a checkpoint or manifest that is not what was written.
 troupe::error bad_checkpoint(std::string message);
