@@ -3,7 +3,8 @@
 // older ones pruned) beside the same bytes written with std::ofstream ("raw", no sync, what a
 // program that does not care about crashes would do) and with write(2) + fsync per file
 // ("raw-fsync", the same durability without checksums or manifest), alternated. Also: how long
-// checkpoint_writer::start blocks its caller (the step loop) while its thread writes, and the
+// checkpoint_writer::start blocks its caller (the step loop) while its thread writes (wall
+// time, and the caller's CPU time in it), and the
 // cost of turning the parts' states into bytes with bulk beside CAF's own std::vector<double>.
 // Report-only (no goal); figures in docs/PERFORMANCE.md.
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <caf/binary_serializer.hpp>
@@ -51,6 +53,14 @@ double p99(std::vector<double> xs) {
 bench::extras shape(const std::vector<double>& xs, long long parts, long long n) {
   return {
       {"p99", bench::number(p99(xs))}, {"parts", std::to_string(parts)}, {"n", std::to_string(n)}};
+}
+
+// CPU time of the calling thread: what start() itself costs, without the waits for a core
+// that a busy machine adds to its wall time.
+double thread_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 void write_raw(const fs::path& dir, const std::vector<part_bytes>& parts) {
@@ -110,7 +120,7 @@ int main(int argc, char** argv) {
     total += p.size();
   troupe::actors::checkpoint_info info{"bench", 0, 0.0, "bench tiles", {{"alpha", 0.1}}};
 
-  std::vector<double> troupe_mibs, raw_mibs, raw_fsync_mibs, blocked_us, async_mibs;
+  std::vector<double> troupe_mibs, raw_mibs, raw_fsync_mibs, blocked_us, blocked_cpu_us, async_mibs;
   auto writer = troupe::actors::checkpoint_writer::open(dir / "async").value();
   for (long long rep = -1; rep < reps; ++rep) { // rep -1: warm-up, not recorded
     bool record = rep >= 0;
@@ -129,9 +139,11 @@ int main(int argc, char** argv) {
     double raw_fsync_s = bench::seconds_since(t0);
 
     auto copy = parts; // start() takes the bytes over; the copy is the driver's collection
+    auto cpu0 = thread_cpu_seconds();
     t0 = bench::clock::now();
     writer.start(info, std::move(copy)).value();
     double blocked_s = bench::seconds_since(t0);
+    double blocked_cpu_s = thread_cpu_seconds() - cpu0;
     writer.wait().value();
     double async_s = bench::seconds_since(t0);
 
@@ -140,6 +152,7 @@ int main(int argc, char** argv) {
       raw_mibs.push_back(mib(total) / raw_s);
       raw_fsync_mibs.push_back(mib(total) / raw_fsync_s);
       blocked_us.push_back(blocked_s * 1e6);
+      blocked_cpu_us.push_back(blocked_cpu_s * 1e6);
       async_mibs.push_back(mib(total) / async_s);
     }
   }
@@ -153,6 +166,8 @@ int main(int argc, char** argv) {
                 shape(async_mibs, parts_count, n));
   bench::report("checkpoint_write", "troupe-writer", "blocked_us", blocked_us, 1,
                 shape(blocked_us, parts_count, n));
+  bench::report("checkpoint_write", "troupe-writer", "blocked_cpu_us", blocked_cpu_us, 1,
+                shape(blocked_cpu_us, parts_count, n));
 
   // The parts' states into bytes: bulk (one run of bytes) beside CAF's own serialisation of
   // the same doubles as a std::vector<double> (element by element).
