@@ -12,20 +12,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "checkpoint_support.hpp"
+
 using namespace troupe::actors;
+using troupe::test::tile_state;
 
 namespace {
-
-struct tile_state {
-  std::int64_t step = 0;
-  Eigen::ArrayXXd field;
-  std::vector<double> edge;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, tile_state& x) {
-  return f(caf::meta::type_name("tile_state"), x.step, bulk(x.field), bulk(x.edge));
-}
 
 struct small_state {
   Eigen::Matrix3d m;
