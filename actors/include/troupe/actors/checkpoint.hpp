@@ -35,6 +35,14 @@
 /// auto writer = checkpoint_writer::open(dir).value();      // (checkpoint_writer.hpp)
 /// writer.start({"heat2d", step, t, layout, {{"alpha", a}}}, std::move(parts)).value();
 /// ```
+///
+/// What blocks the calling thread: `find_latest` reads every part file of the checkpoints it
+/// tries, `read_part` reads one, `write_checkpoint` writes and syncs the whole checkpoint; call
+/// them where a thread may wait for the disk (a restart in `main` before the parts start, or a
+/// thread of one's own), not in an actor's handler, which would hold one of the pool's
+/// workers. `checkpoint_writer::start` blocks only to take the bytes over (and for the previous
+/// write, if it still runs). `to_bytes` runs at memory speed: each part serialises its own
+/// state in its actor, so that work is spread over the pool.
 #pragma once
 
 #include <cstdint>
