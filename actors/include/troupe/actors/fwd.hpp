@@ -13,4 +13,10 @@ struct rgb_image;
 struct field_png_options;
 class csv_series;
 
+// Checkpoints (checkpoint.hpp, checkpoint_writer.hpp, state_bytes.hpp, bulk.hpp).
+struct checkpoint_info;
+struct part_record;
+class checkpoint;
+class checkpoint_writer;
+
 } // namespace troupe::actors
