@@ -16,7 +16,9 @@ namespace troupe::actors {
 /// A CSV file with the header `step,time,residual,<quantities...>` and one row per `write`.
 /// Numbers are printed in their shortest round-trip form (reading one back gives the same
 /// double), and each row reaches the file in one `write(2)` call before `write` returns, so a
-/// run killed at any point leaves only complete rows.
+/// run killed at any point leaves complete rows, except that a kill inside that call can cut
+/// the last row (Linux stops a write at a page boundary for SIGKILL); opening at a restart step
+/// drops it.
 ///
 ///     auto csv = csv_series::open("out/heat.csv", {"energy", "max"}).value();
 ///     csv.write(step, step * dt, residual, {energy, max}).value();
