@@ -1,5 +1,8 @@
 #include <troupe/actors/detail/collective_message.hpp>
 
+#include <bit>
+#include <cstdint>
+
 #include <caf/deserializer.hpp>
 #include <caf/sec.hpp>
 #include <caf/serializer.hpp>
@@ -19,7 +22,12 @@ caf::error load_payload(caf::deserializer& f, std::uint8_t index, payload& out) 
     if (index != I)
       return load_payload<I + 1>(f, index, out);
     std::variant_alternative_t<I, payload> value;
-    if constexpr (std::is_same_v<decltype(value), failure>) {
+    if constexpr (std::is_same_v<decltype(value), double>) {
+      std::uint64_t bits = 0;
+      if (auto err = f(bits))
+        return err;
+      value = std::bit_cast<double>(bits);
+    } else if constexpr (std::is_same_v<decltype(value), failure>) {
       if (auto err = f(value.what))
         return err;
     } else if constexpr (!std::is_same_v<decltype(value), std::monostate>) {
@@ -42,7 +50,10 @@ caf::error inspect(caf::serializer& f, collective_message& x) {
         using T = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<T, std::monostate>)
           return caf::none;
-        else if constexpr (std::is_same_v<T, failure>)
+        else if constexpr (std::is_same_v<T, double>) {
+          auto bits = std::bit_cast<std::uint64_t>(value); // see the header
+          return f(bits);
+        } else if constexpr (std::is_same_v<T, failure>)
           return f(value.what);
         else
           return f(value);

@@ -45,7 +45,9 @@ struct collective_message {
   payload value;
 };
 
-/// Writes the header, the payload's index and the payload (a block as one run of bytes).
+/// Writes the header, the payload's index and the payload (a block as one run of bytes, a
+/// double as its 64 bits: CAF 0.17's own packing turns -0.0 into 0.0, NaN into -1.0, changes
+/// subnormals and never returns from an infinity, so a diverging residual would hang the node).
 caf::error inspect(caf::serializer& f, collective_message& x);
 
 /// Reads what the serializer's overload wrote.
