@@ -31,7 +31,8 @@ caf::behavior caf_ponger(caf::event_based_actor*) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger, std::shared_ptr<bench::game> g) {
+caf::behavior caf_pinger(caf::event_based_actor* self, caf::actor ponger,
+                         std::shared_ptr<bench::game> g) {
   self->send(ponger, ping_atom::value, std::int64_t{0});
   return {[=](pong_atom, std::int64_t n) {
     if (g->on_round(n))
@@ -47,7 +48,8 @@ troupe::behavior troupe_ponger(troupe::context&) {
   return {[](ping_atom, std::int64_t n) { return std::make_tuple(pong_atom::value, n); }};
 }
 
-troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<bench::game> g) {
+troupe::behavior troupe_pinger(troupe::context& self, caf::actor ponger,
+                               std::shared_ptr<bench::game> g) {
   self.send(ponger, ping_atom::value, std::int64_t{0});
   return {[&self, ponger, g](pong_atom, std::int64_t n) {
     if (g->on_round(n))
@@ -66,7 +68,8 @@ troupe::task<> receive_ponger(troupe::context& self) {
   }
 }
 
-troupe::task<> receive_pinger(troupe::context& self, caf::actor ponger, std::shared_ptr<bench::game> g) {
+troupe::task<> receive_pinger(troupe::context& self, caf::actor ponger,
+                              std::shared_ptr<bench::game> g) {
   for (std::int64_t n = 0;; ++n) {
     self.send(ponger, ping_atom::value, n);
     auto [pong, m] = co_await troupe::receive<pong_atom, std::int64_t>(self);

@@ -61,9 +61,9 @@ int main(int argc, char** argv) {
   }
   auto secs = bench::seconds_since(t0);
   bench::keep(residual);
-  bench::report("heat2d", "openmp", "cell_updates_per_s",
-                {static_cast<double>(nx) * static_cast<double>(ny) * static_cast<double>(steps) /
-                 secs},
-                static_cast<unsigned>(threads));
+  bench::report(
+      "heat2d", "openmp", "cell_updates_per_s",
+      {static_cast<double>(nx) * static_cast<double>(ny) * static_cast<double>(steps) / secs},
+      static_cast<unsigned>(threads));
   return 0;
 }

@@ -10,6 +10,9 @@
 
 #include <sys/prctl.h>
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "output_support.hpp"
@@ -84,29 +87,28 @@ TEST_CASE("csv_series rows are in the file as soon as write returns", "[actors][
 TEST_CASE("csv_series leaves only complete rows when its process is killed", "[actors][csv]") {
   scratch_dir dir;
   auto file = dir / "killed.csv";
+  int written[2];
+  REQUIRE(::pipe(written) == 0);
   auto child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     // Bounded, and ended with the test process, so that it can never fill the disk.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     auto csv = csv_series::open(file, {"a", "b", "c"});
-    for (std::int64_t step = 0; csv && step < 200'000; ++step)
+    for (std::int64_t step = 0; csv && step < 200'000; ++step) {
       if (!csv->write(step, step * 0.001, 1.0 / (step + 1), {1.0 / 3, 2.0 / 3, 1.0 / 7}))
         break;
+      if (step == 2000) // tells the parent that a good many rows are in the file
+        (void)!::write(written[1], "w", 1);
+    }
     ::_exit(1);
   }
-  // Bounded wait for the child to have written a good many rows (over 2,000: a row is under
-  // 100 bytes, a whole file of 200,000 rows about 15 MB), then kill it mid-stream. The size is
-  // polled, not the rows counted: reading the growing file each time was slow enough under
-  // TSan for the child to finish all its rows first.
-  bool enough = false;
-  for (int i = 0; i < 10000 && !enough; ++i) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(file, ec);
-    enough = !ec && size > 200'000;
-    if (!enough)
-      ::usleep(1000);
-  }
+  // Kill the child mid-stream once it says it wrote 2,000 rows (at most 10 s): it goes on
+  // writing until the kill.
+  ::close(written[1]);
+  pollfd said{written[0], POLLIN, 0};
+  bool enough = ::poll(&said, 1, 10'000) == 1 && (said.revents & POLLIN) != 0;
+  ::close(written[0]);
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);

@@ -92,6 +92,10 @@ public:
       early_ = error{errc::actor_exited, "request to an invalid actor handle"};
       return true;
     }
+    // Local requests (the hot path) need neither check: both concern other nodes.
+    remote_ = !same_node(dest_->node(), self_->home_system().node());
+    if (!remote_)
+      return false;
     if (auto ok = self_->check_portable(dest_, msg_); !ok) {
       early_ = ok.error();
       return true;
@@ -104,7 +108,6 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    remote_ = !same_node(dest_->node(), self_->home_system().node());
     send_request<R>(frame, dest_, timeout_, std::move(msg_));
   }
 
