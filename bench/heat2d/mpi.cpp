@@ -7,6 +7,7 @@
 // flags, so that the final field's FNV-1a checksum can be compared with heat2d's bit for bit.
 //
 //   mpirun -n 2 bench_heat2d_mpi --nx 4096 --ny 4096 --steps 200 [--ranks-x 2 --ranks-y 1]
+//                                [--impl NAME (the row's impl, default mpi)]
 //
 // Rank 0 prints one JSON line (../../shared/BENCH.md): bench "heat2d_2proc", cell updates per
 // second of the step loop, with heat2d's checksum of the final field and the last residual.
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
   int size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  bench::options opt{argc, argv, {"nx", "ny", "steps", "residual-every", "ranks-x", "ranks-y"}};
+  bench::options opt{
+      argc, argv, {"nx", "ny", "steps", "residual-every", "ranks-x", "ranks-y", "impl"}};
   const long nx = opt.get("nx", 4096LL);
   const long ny = opt.get("ny", 4096LL);
   const long steps = opt.get("steps", 200LL);
