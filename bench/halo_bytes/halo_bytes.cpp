@@ -256,12 +256,14 @@ int main(int argc, char** argv) {
   auto bytes = opt.get("bytes", 64LL * 1024);
   if (bytes < 16 || bytes % 8 != 0)
     fail("--bytes must be a multiple of 8 of at least 16 (got " + std::to_string(bytes) + ")");
-  // By default each rep moves --mib MiB (128) after a warm-up of a tenth of that.
+  // By default each rep moves --mib MiB (128) after a warm-up of a tenth of that, and of at
+  // least two windows: the clock starts once the stream runs steadily (a full window in flight
+  // at both ends of the timed span), so counting acknowledgements measures its rate.
   auto messages = opt.get("messages", std::max(1LL, opt.get("mib", 128LL) * 1024 * 1024 / bytes));
-  plan p{bytes / 8, opt.get("warmup", std::max(1LL, messages / 10)), messages,
-         opt.get("window", 8LL)};
-  if (p.window < 1)
-    fail("--window must be at least 1 (got " + std::to_string(p.window) + ")");
+  auto window = opt.get("window", 8LL);
+  if (window < 1)
+    fail("--window must be at least 1 (got " + std::to_string(window) + ")");
+  plan p{bytes / 8, opt.get("warmup", std::max(2 * window, messages / 10)), messages, window};
   if (opt.has("role")) {
     auto role = opt.get("role", std::string{});
     auto impl = opt.get("impl", std::string{});
