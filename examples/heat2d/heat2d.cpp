@@ -3,6 +3,7 @@
 #include <troupe/actors/placement.hpp>
 #include <troupe/actors/progress.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -16,6 +17,13 @@ std::string text(double x) {
   std::ostringstream s;
   s << x;
   return s.str();
+}
+
+// The shortest text that reads back as `x`, bit for bit.
+std::string exact(double x) {
+  char buf[32];
+  auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+  return {buf, end};
 }
 
 troupe::error bad(const std::string& message) {
@@ -67,7 +75,22 @@ troupe::result<troupe::actors::tile_layout> check(params& p) {
     return mode.error();
   if (auto where = troupe::actors::parse_placement(p.placement); !where)
     return bad("--" + where.error().message());
+  if (p.checkpoint_every < 0)
+    return bad("--checkpoint-every must be at least 0, 0 for the last step only (got " +
+               std::to_string(p.checkpoint_every) + ")");
+  if (p.checkpoint_every > 0 && p.checkpoint_dir.empty())
+    return bad("--checkpoint-every needs --checkpoint-dir DIR to write into");
+  if (p.checkpoint_every % p.boundary_every != 0)
+    return bad("--checkpoint-every " + std::to_string(p.checkpoint_every) +
+               " must be a multiple of --boundary-every " + std::to_string(p.boundary_every) +
+               " (checkpoints are taken at step boundaries)");
   return troupe::actors::tile_layout::make(p.nx, p.ny, p.tiles_x, p.tiles_y);
+}
+
+std::string run_shape(const params& p) {
+  return std::to_string(p.nx) + "x" + std::to_string(p.ny) + " cells in " +
+         std::to_string(p.tiles_x) + "x" + std::to_string(p.tiles_y) + " tiles, dt " + exact(p.dt) +
+         ", init " + p.init;
 }
 
 troupe::numerics::stencil5_weights weights(const params& p) {

@@ -35,6 +35,10 @@ struct params {
   std::int64_t boundary_every = 10;
   std::string progress = "auto";
   std::string placement = "block";
+  /// Checkpoints (main's business; the parts only pass their state at boundaries).
+  std::int64_t checkpoint_every = 0;
+  std::string checkpoint_dir;
+  std::string restart;
 };
 
 /// Lets the parameters travel to parts on other nodes (`--join`).
@@ -59,6 +63,10 @@ double stability_number(const params& p, double dt);
 
 /// Checks the flags, fills in a default dt, and makes the layout; errors name the flag.
 troupe::result<troupe::actors::tile_layout> check(params& p);
+
+/// What a checkpoint records as the run's shape: a restart must keep it (grid, tiles, dt and
+/// init; alpha may change and is recorded as a parameter).
+std::string run_shape(const params& p);
 
 /// The stencil weights of one explicit step.
 troupe::numerics::stencil5_weights weights(const params& p);

@@ -14,6 +14,7 @@
 // owns the step boundaries (every --boundary-every steps: parameter changes, pause, stop) and
 // shows progress on stderr (--progress).
 #include <algorithm>
+#include <cinttypes>
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
@@ -22,6 +23,7 @@
 #include <troupe/actors/collectives.hpp>
 #include <troupe/actors/driver.hpp>
 #include <troupe/actors/halo.hpp>
+#include <troupe/actors/restart.hpp>
 #include <troupe/troupe.hpp>
 
 #include "heat2d.hpp"
@@ -94,6 +96,15 @@ int main(int argc, char** argv) {
   cfg.option(p.placement, "placement",
              "how tiles spread over this node and the --join one: block or round-robin "
              "(default block)");
+  cfg.option(p.checkpoint_dir, "checkpoint-dir",
+             "write checkpoints into DIR (the newest two are kept): at the last step, and every "
+             "--checkpoint-every steps");
+  cfg.option(p.checkpoint_every, "checkpoint-every",
+             "steps between checkpoints, a multiple of --boundary-every (default 0: only the "
+             "last step)");
+  cfg.option(p.restart, "restart",
+             "resume from the newest valid checkpoint in DIR (same grid, tiles, dt and init; "
+             "threads and placement may differ)");
   troupe::actors::add_collective_types(cfg);
   troupe::actors::add_halo_types(cfg);
   troupe::actors::add_driver_types(cfg);
@@ -119,8 +130,38 @@ int main(int argc, char** argv) {
       served.wait();
       return 0;
     }
+    auto parts = static_cast<std::size_t>(layout->count());
+    std::optional<troupe::actors::restart_point> from;
+    if (!p.restart.empty()) {
+      auto found = troupe::actors::load_restart(p.restart, "heat2d", heat2d::run_shape(p), parts);
+      if (!found) {
+        std::fprintf(stderr, "heat2d: --restart %s: %s\n", p.restart.c_str(),
+                     found.error().message().c_str());
+        return 2;
+      }
+      if (found->step > p.steps) {
+        std::fprintf(stderr,
+                     "heat2d: --restart %s: the checkpoint is at step %" PRId64
+                     ", past --steps %" PRId64 "; ask for at least %" PRId64 " steps\n",
+                     p.restart.c_str(), found->step, p.steps, found->step);
+        return 2;
+      }
+      std::printf("restart: step %" PRId64 " from %s\n", found->step, found->path.c_str());
+      if (auto alpha = found->values.get("alpha"); alpha && *alpha != p.alpha)
+        std::fprintf(stderr,
+                     "heat2d: alpha %g from the checkpoint (changed during the run) "
+                     "replaces --alpha %g\n",
+                     *alpha, p.alpha);
+      from = std::move(*found);
+    }
+    if (!p.checkpoint_dir.empty())
+      if (auto made = troupe::actors::make_checkpoint_dir(p.checkpoint_dir); !made) {
+        std::fprintf(stderr, "heat2d: --checkpoint-dir %s: %s\n", p.checkpoint_dir.c_str(),
+                     made.error().message().c_str());
+        return 2;
+      }
     if (!p.out.empty()) {
-      auto opened = heat2d::output::open(p);
+      auto opened = heat2d::output::open(p, from ? from->step : 0);
       if (!opened) {
         std::fprintf(stderr, "heat2d: --out %s: %s\n", p.out.c_str(),
                      opened.error().message().c_str());
@@ -130,26 +171,35 @@ int main(int argc, char** argv) {
     }
     troupe::actors::driver_config dc;
     dc.type = "heat2d.tile";
-    dc.parts = static_cast<std::size_t>(layout->count());
+    dc.parts = parts;
     dc.steps = p.steps;
     dc.every = p.boundary_every;
     dc.initial.set("alpha", p.alpha);
     dc.where = *troupe::actors::parse_placement(p.placement);
     dc.progress = *troupe::actors::parse_progress(p.progress);
     dc.label = "heat2d";
-    auto run = troupe::actors::driver::start(n, dc, caf::make_message(p));
+    dc.checkpoint_dir = p.checkpoint_dir;
+    dc.checkpoint_every = p.checkpoint_every;
+    dc.layout = heat2d::run_shape(p);
+    dc.time_step = p.dt;
+    auto run = troupe::actors::driver::start(n, dc, caf::make_message(p), std::move(from));
     if (!run) {
       std::fprintf(stderr, "heat2d: %s\n", run.error().message().c_str());
-      return 1;
+      // Settings and files (std::errc: a checkpoint directory that cannot be written) are the
+      // user's to fix; a part that could not be spawned is the run's failure.
+      return run.error().code().category() == std::generic_category() ? 2 : 1;
     }
     auto here = std::count(run->nodes().begin(), run->nodes().end(), std::size_t{0});
     std::printf("tiles: %td on this node, %td on the joined node\n", here,
                 static_cast<std::ptrdiff_t>(run->nodes().size()) - here);
     std::fflush(stdout);
-    if (auto done = run->wait(); !done) {
+    auto done = run->wait();
+    if (!done) {
       std::fprintf(stderr, "heat2d: %s\n", done.error().message().c_str());
       return 1;
     }
+    if (!done->last_checkpoint.empty())
+      std::printf("checkpoint: %s\n", done->last_checkpoint.c_str());
     return 0;
   });
 }
