@@ -316,6 +316,8 @@ result<void> check_checkpoints(const driver_config& cfg, const std::optional<res
   auto bad = [](std::string why) {
     return error{std::make_error_code(std::errc::invalid_argument), "driver: " + why};
   };
+  if (cfg.steps < 0)
+    return bad("a run of " + std::to_string(cfg.steps) + " steps: give 0 or more");
   if (cfg.checkpoint_every < 0)
     return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
                " steps: give a positive step count, or 0 for none but the last");

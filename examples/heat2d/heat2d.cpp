@@ -120,14 +120,4 @@ double discrete_exact_sine(const params& p, std::int64_t x, std::int64_t y, std:
   return std::pow(g, static_cast<double>(steps)) * initial(p, x, y);
 }
 
-std::uint64_t checksum(const Eigen::ArrayXXd& field) {
-  std::uint64_t h = 14695981039346656037ull;
-  auto* bytes = reinterpret_cast<const unsigned char*>(field.data());
-  for (std::size_t i = 0; i < static_cast<std::size_t>(field.size()) * sizeof(double); ++i) {
-    h ^= bytes[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 } // namespace heat2d

@@ -78,7 +78,4 @@ double initial(const params& p, std::int64_t x, std::int64_t y);
 /// mode is an eigenvector of the discrete operator, so this is exact up to rounding).
 double discrete_exact_sine(const params& p, std::int64_t x, std::int64_t y, std::int64_t steps);
 
-/// A 64-bit FNV-1a hash of the field's bits in x-fastest order, for comparing runs.
-std::uint64_t checksum(const Eigen::ArrayXXd& field);
-
 } // namespace heat2d

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include <troupe/actors/field.hpp>
 #include <troupe/actors/png.hpp>
 
 namespace heat2d {
@@ -52,7 +53,7 @@ void report(const params& p, const ta::tile_layout& layout, const Eigen::ArrayXX
   std::printf("heat2d: %s, %" PRId64 " steps of dt %.6g, alpha %.6g, init %s\n",
               layout.describe().c_str(), p.steps, p.dt, p.alpha, p.init.c_str());
   std::printf("steps: %" PRId64 "\n", p.steps);
-  std::printf("checksum: %016" PRIx64 "\n", checksum(field));
+  std::printf("checksum: %016" PRIx64 "\n", ta::field_checksum(field));
   std::printf("residual: %.17g\n", residual);
   if (p.init == "sine") {
     double worst = 0;

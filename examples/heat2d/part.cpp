@@ -8,6 +8,7 @@
 
 #include <troupe/actors/boundary.hpp>
 #include <troupe/actors/collectives.hpp>
+#include <troupe/actors/field.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/actors/tile.hpp>
 #include <troupe/numerics/stencil.hpp>
@@ -41,23 +42,6 @@ double local_change(const ta::tile& before, const ta::tile& after) {
       sum += d * d;
     }
   return sum;
-}
-
-// The tile's own cells as one block, x fastest.
-ta::block own_cells(const ta::tile& t) {
-  Eigen::ArrayXXd copy = t.interior();
-  return ta::block{std::vector<double>(copy.data(), copy.data() + copy.size())};
-}
-
-// Rank 0: the whole field from every tile's cells.
-Eigen::ArrayXXd assemble(const ta::tile_layout& layout, const std::vector<ta::block>& pieces) {
-  Eigen::ArrayXXd field(layout.nx(), layout.ny());
-  for (std::size_t r = 0; r < pieces.size(); ++r) {
-    auto e = layout.extent(static_cast<std::int64_t>(r));
-    field.block(e.x0, e.y0, e.nx, e.ny) =
-        Eigen::Map<const Eigen::ArrayXXd>(pieces[r].data(), e.nx, e.ny);
-  }
-  return field;
 }
 
 // A tile's whole explicit state after a step: what its checkpoint holds.
@@ -109,10 +93,7 @@ troupe::task<> run_part(troupe::context& self, ta::part_link link, params p,
 
   // Output steps: 0, every --output-every, and the last; the field is gathered at rank 0.
   auto gather_field = [&]() -> troupe::task<std::optional<Eigen::ArrayXXd>> {
-    auto pieces = take(co_await ta::gather(self, parts, own_cells(t), 0), "heat2d: gather");
-    if (rank != 0)
-      co_return std::nullopt;
-    co_return assemble(layout, pieces);
+    co_return take(co_await ta::gather_field(self, parts, layout, t), "heat2d: gather");
   };
   // Every part decides alike (each has `p`): the gather is a collective.
   auto output_due = [&](std::int64_t step) {
