@@ -142,6 +142,29 @@ TEST_CASE("heat2d names a damaged newest checkpoint and restarts from the one be
   CHECK(value_of(resumed->out(), "checksum") == value_of(whole->out(), "checksum"));
 }
 
+TEST_CASE("heat2d restarted with --out continues the .pvd series and the CSV from its step",
+          "[actors][heat2d][checkpoint]") {
+  scratch_dir dir;
+  auto out = (dir / "out").string();
+  auto ck = (dir / "ck").string();
+  finish(grid({"--steps", "40", "--output-every", "20", "--out", out, "--checkpoint-dir", ck}));
+  finish(grid({"--steps", "80", "--output-every", "20", "--out", out, "--restart", ck}));
+  auto pvd = troupe::test::slurp(dir / "out" / "heat2d.pvd");
+  std::vector<std::string> listed;
+  for (auto at = pvd.find("file=\""); at != std::string::npos; at = pvd.find("file=\"", at + 1))
+    listed.push_back(pvd.substr(at + 6, pvd.find('"', at + 6) - at - 6));
+  CHECK(listed == std::vector<std::string>{"heat2d_000000.vti", "heat2d_000020.vti",
+                                           "heat2d_000040.vti", "heat2d_000060.vti",
+                                           "heat2d_000080.vti"});
+  std::vector<std::string> steps;
+  auto csv = troupe::test::slurp(dir / "out" / "heat2d.csv");
+  for (std::size_t at = 0; at < csv.size(); at = csv.find('\n', at) + 1)
+    steps.push_back(csv.substr(at, csv.find(',', at) - at));
+  // Residuals every 7 steps and at each run's last step (40 was the first run's).
+  CHECK(steps == std::vector<std::string>{"step", "7", "14", "21", "28", "35", "40", "42", "49",
+                                          "56", "63", "70", "77", "80"});
+}
+
 TEST_CASE("heat2d refuses checkpoints of another layout, setup or program, naming them",
           "[actors][heat2d][checkpoint]") {
   scratch_dir dir;
