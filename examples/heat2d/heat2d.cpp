@@ -1,8 +1,5 @@
 #include "heat2d.hpp"
 
-#include <troupe/actors/placement.hpp>
-#include <troupe/actors/progress.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -69,21 +66,6 @@ troupe::result<troupe::actors::tile_layout> check(params& p) {
   if (p.output_every < 0)
     return bad("--output-every must be at least 0, 0 for the first and last step only (got " +
                std::to_string(p.output_every) + ")");
-  if (p.boundary_every <= 0)
-    return bad("--boundary-every must be positive (got " + std::to_string(p.boundary_every) + ")");
-  if (auto mode = troupe::actors::parse_progress(p.progress); !mode)
-    return mode.error();
-  if (auto where = troupe::actors::parse_placement(p.placement); !where)
-    return bad("--" + where.error().message());
-  if (p.checkpoint_every < 0)
-    return bad("--checkpoint-every must be at least 0, 0 for the last step only (got " +
-               std::to_string(p.checkpoint_every) + ")");
-  if (p.checkpoint_every > 0 && p.checkpoint_dir.empty())
-    return bad("--checkpoint-every needs --checkpoint-dir DIR to write into");
-  if (p.checkpoint_every % p.boundary_every != 0)
-    return bad("--checkpoint-every " + std::to_string(p.checkpoint_every) +
-               " must be a multiple of --boundary-every " + std::to_string(p.boundary_every) +
-               " (checkpoints are taken at step boundaries)");
   return troupe::actors::tile_layout::make(p.nx, p.ny, p.tiles_x, p.tiles_y);
 }
 

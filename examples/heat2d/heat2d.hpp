@@ -31,22 +31,13 @@ struct params {
   std::string out;
   std::int64_t output_every = 0;
   std::int64_t residual_every = 10;
-  /// Steps between the driver's step boundaries (parameter changes, pause, stop, progress).
-  std::int64_t boundary_every = 10;
-  std::string progress = "auto";
-  std::string placement = "block";
-  /// Checkpoints (main's business; the parts only pass their state at boundaries).
-  std::int64_t checkpoint_every = 0;
-  std::string checkpoint_dir;
-  std::string restart;
 };
 
 /// Lets the parameters travel to parts on other nodes (`--join`).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, params& x) {
   return f(caf::meta::type_name("heat2d::params"), x.nx, x.ny, x.tiles_x, x.tiles_y, x.steps,
-           x.alpha, x.dt, x.init, x.out, x.output_every, x.residual_every, x.boundary_every,
-           x.progress, x.placement);
+           x.alpha, x.dt, x.init, x.out, x.output_every, x.residual_every);
 }
 
 /// Grid spacing along x and y: the unit square holds NX (NY) interior points.

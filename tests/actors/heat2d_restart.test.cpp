@@ -192,8 +192,8 @@ TEST_CASE("heat2d refuses checkpoint flags that cannot work, writing nothing",
           "[actors][heat2d][checkpoint]") {
   scratch_dir dir;
   CHECK(refused(grid({"--checkpoint-every", "7", "--checkpoint-dir", dir.path().string()})) ==
-        "heat2d: --checkpoint-every 7 must be a multiple of --boundary-every 5 (checkpoints are "
-        "taken at step boundaries)\n");
+        "heat2d: --checkpoint-every 7 must be 0 or a positive multiple of --boundary-every 5 "
+        "(checkpoints are taken at step boundaries)\n");
   CHECK(refused(grid({"--checkpoint-every", "10"})) ==
         "heat2d: --checkpoint-every needs --checkpoint-dir DIR to write into\n");
   troupe::test::overwrite(dir / "file", "x");
