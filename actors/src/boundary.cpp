@@ -45,9 +45,26 @@ void add_driver_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<part_link>("troupe::actors::part_link");
   cfg.add_message_type<boundary>("troupe::actors::boundary");
   cfg.add_message_type<boundary_report>("troupe::actors::boundary_report");
+  cfg.add_message_type<checkpoint_piece>("troupe::actors::checkpoint_piece");
 }
 
 task<result<boundary>> at_boundary(context& self, part_link& link, std::int64_t step) {
+  auto got = co_await detail::boundary_answer(self, link, step);
+  // The driver learns that this part keeps no state, rather than waiting for it.
+  if (got && got->checkpoint)
+    detail::send_piece(self, link, step, false, {});
+  co_return got;
+}
+
+namespace detail {
+
+void send_piece(context& self, const part_link& link, std::int64_t step, bool kept,
+                part_bytes bytes) {
+  auto rank = link.parts.rank_of(self.address()).value_or(link.parts.size());
+  self.send(link.driver, checkpoint_piece{link.run, step, rank, kept, std::move(bytes)});
+}
+
+task<result<boundary>> boundary_answer(context& self, part_link& link, std::int64_t step) {
   if (!link.due(step)) {
     boundary go_on;
     go_on.run = link.run;
@@ -75,5 +92,7 @@ task<result<boundary>> at_boundary(context& self, part_link& link, std::int64_t 
                     "boundary after step " + std::to_string(step) + ": " + got.failure};
   co_return got;
 }
+
+} // namespace detail
 
 } // namespace troupe::actors

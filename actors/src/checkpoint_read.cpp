@@ -145,15 +145,19 @@ result<checkpoint> find_latest(const fs::path& dir, std::string_view program,
                              "' (no step_N directory); give the directory a run wrote its "
                              "checkpoints into, or start a new run without restarting"};
   std::string reasons;
+  // Passed over in favour of an older one: worth a warning; with none valid, the error says it.
+  std::vector<std::string> skipped;
   for (const auto& [step, path] : found) {
     auto verified = verify(path, program);
-    if (verified)
+    if (verified) {
+      for (const auto& line : skipped)
+        if (warn)
+          warn(line);
+        else
+          std::cerr << program << ": warning: " << line << std::endl;
       return checkpoint{path, std::move(verified->info), std::move(verified->parts)};
-    auto line = "checkpoint '" + path.string() + "' skipped: " + verified.error().message();
-    if (warn)
-      warn(line);
-    else
-      std::cerr << program << ": warning: " << line << std::endl;
+    }
+    skipped.push_back("checkpoint '" + path.string() + "' skipped: " + verified.error().message());
     reasons += (reasons.empty() ? "" : "; ") + path.filename().string() + ": " +
                verified.error().message();
   }

@@ -225,6 +225,10 @@ result<fs::path> write_all(const fs::path& dir, const fs::path& partial,
 
 } // namespace
 
+result<void> make_checkpoint_dir(const fs::path& dir) {
+  return detail::make_directory(dir);
+}
+
 fs::path checkpoint_path(const fs::path& dir, std::int64_t step) {
   return dir / detail::step_dir_name(step);
 }

@@ -50,6 +50,11 @@ struct checkpoint_writer::impl {
       outcome = written ? result<void>{} : result<void>{written.error()};
       next.reset();
       changed.notify_all();
+      if (auto hook = written_hook) {
+        lock.unlock();
+        hook();
+        lock.lock();
+      }
     }
   }
 
@@ -65,7 +70,8 @@ struct checkpoint_writer::impl {
   std::optional<job> next; // the write in flight, until it ends
   result<void> outcome;    // the last ended write's, until returned
   bool stopping = false;
-  std::thread thread; // last: starts once the members it uses exist
+  std::function<void()> written_hook; // set before the first job
+  std::thread thread;                 // last: starts once the members it uses exist
 };
 
 result<checkpoint_writer> checkpoint_writer::open(std::filesystem::path dir) {
@@ -100,6 +106,11 @@ result<void> checkpoint_writer::wait() {
 bool checkpoint_writer::busy() const {
   std::lock_guard guard{impl_->mutex};
   return impl_->next.has_value();
+}
+
+void checkpoint_writer::on_written(std::function<void()> fn) {
+  std::lock_guard guard{impl_->mutex};
+  impl_->written_hook = std::move(fn);
 }
 
 const std::filesystem::path& checkpoint_writer::dir() const noexcept {

@@ -5,11 +5,15 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 #include <caf/send.hpp>
 
+#include <troupe/actors/checkpoint_writer.hpp>
 #include <troupe/behavior.hpp>
 #include <troupe/spawn.hpp>
+
+#include "internal/checkpoint_keeper.hpp"
 
 namespace troupe::actors {
 
@@ -19,6 +23,8 @@ namespace detail {
 struct driver_shared {
   std::mutex mtx;
   std::optional<result<driver_summary>> outcome;
+  /// The run's checkpoint writer (null without checkpoints): `wait` waits for its last write.
+  std::shared_ptr<checkpoint_writer> writer;
 };
 
 /// The news, from the driver's own watch, that part `rank` ended: local only, and private (no
@@ -29,10 +35,16 @@ struct part_ended {
   result<void> how;
 };
 
+/// The news, from the checkpoint writer's thread, that a write ended (local and private).
+struct checkpoint_written {
+  std::uint64_t run;
+};
+
 } // namespace detail
 } // namespace troupe::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::part_ended)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::checkpoint_written)
 
 namespace troupe::actors {
 namespace {
@@ -41,23 +53,43 @@ namespace {
 class driver_state {
 public:
   driver_state(context& self, driver_config cfg, group g,
-               std::shared_ptr<detail::driver_shared> shared)
+               std::shared_ptr<detail::driver_shared> shared, std::int64_t first,
+               parameters initial)
     : self_(self)
     , cfg_(std::move(cfg))
     , parts_(std::move(g))
     , run_(parts_.id())
-    , current_(cfg_.initial)
+    , current_(std::move(initial))
     , shared_(std::move(shared))
     , shown_(cfg_.label, cfg_.progress, cfg_.steps)
-    , ended_(parts_.size(), false) {
-    next_ = next_after(0);
-    stop_sent_ = cfg_.steps == 0;
+    , ended_(parts_.size(), false)
+    , first_(first) {
+    next_ = next_after(first_);
+    stop_sent_ = cfg_.steps <= first_;
+    summary_.first = first_;
+    shown_.resumed_at(first_);
+    summary_.steps = first_;
+    if (shared_->writer)
+      keeper_.emplace(shared_->writer,
+                      detail::checkpoint_plan{cfg_.label, cfg_.layout, cfg_.time_step,
+                                              cfg_.checkpoint_every, parts_.size()});
   }
 
-  // Links every part to the driver and watches it.
-  void start() {
+  // Links every part to the driver and watches it; `restored[r]` is part r's checkpointed
+  // state (none on a fresh start).
+  void start(std::vector<part_bytes> restored) {
+    if (shared_->writer) {
+      // A weak handle: the writer outlives no driver, and keeps none alive.
+      shared_->writer->on_written([who = self_.address(), run = run_] {
+        if (auto me = caf::actor_cast<caf::actor>(who))
+          caf::anon_send(me, detail::checkpoint_written{run});
+      });
+    }
     for (std::size_t r = 0; r < parts_.size(); ++r) {
-      part_link link{parts_, self_.handle(), run_, cfg_.steps, cfg_.every, cfg_.initial, false};
+      part_link link{parts_,   self_.handle(), run_, cfg_.steps, cfg_.every,
+                     current_, first_,         {},   false};
+      if (r < restored.size())
+        link.restored = std::move(restored[r]);
       self_.send(parts_[r], std::move(link));
       self_.watch(parts_[r], [ctx = &self_, run = run_, r](const result<void>& how) {
         ctx->send(ctx->handle(), detail::part_ended{run, r, how});
@@ -76,6 +108,31 @@ public:
     }
     if (++arrived_ == parts_.size())
       decide();
+  }
+
+  void on_piece(checkpoint_piece& piece) {
+    if (piece.run != run_ || done_)
+      return;
+    if (!keeper_) {
+      fail("driver: part " + who(piece.rank) +
+           " sent its state, but this run takes no checkpoints");
+      return;
+    }
+    if (auto kept = keeper_->add(std::move(piece)); !kept)
+      fail(kept.error().message());
+  }
+
+  void on_written(const detail::checkpoint_written& news) {
+    if (news.run != run_ || done_ || !keeper_)
+      return;
+    if (auto ok = keeper_->written(); !ok) {
+      fail(ok.error().message());
+      return;
+    }
+    if (waiting_for_writer_ && !keeper_->holding()) {
+      waiting_for_writer_ = false;
+      decide();
+    }
   }
 
   caf::result<bool> on_command(const driver_command& c) {
@@ -141,6 +198,12 @@ private:
   void decide() {
     if (paused_)
       return; // resume decides
+    auto stop = stop_asked_ || next_ == cfg_.steps;
+    auto checkpoint = keeper_ && keeper_->due(next_, stop);
+    if (checkpoint && keeper_->holding()) {
+      waiting_for_writer_ = true; // on_written decides
+      return;
+    }
     boundary b;
     b.run = run_;
     b.step = next_;
@@ -150,8 +213,10 @@ private:
       current_.set(b.changed.names[i], b.changed.values[i]);
       summary_.changes.push_back({next_, b.changed.names[i], b.changed.values[i]});
     }
-    b.stop = stop_asked_ || next_ == cfg_.steps;
-    b.checkpoint = cfg_.checkpoint_every > 0 && next_ % cfg_.checkpoint_every == 0;
+    b.stop = stop;
+    b.checkpoint = checkpoint;
+    if (checkpoint)
+      keeper_->begin(next_, current_);
     for (auto& part : parts_.members())
       self_.send(part, b);
     shown_.update(next_);
@@ -166,10 +231,15 @@ private:
   }
 
   void finish() {
+    if (keeper_) {
+      if (auto ok = keeper_->finish(); !ok) {
+        fail(ok.error().message());
+        return;
+      }
+      summary_.last_checkpoint = keeper_->last();
+    }
     done_ = true;
     summary_.final = current_;
-    if (cfg_.steps == 0)
-      summary_.steps = 0;
     shown_.finish(summary_.steps);
     settle(std::move(summary_));
     self_.quit();
@@ -200,6 +270,9 @@ private:
   std::shared_ptr<detail::driver_shared> shared_;
   progress shown_;
   std::vector<bool> ended_;
+  std::int64_t first_;
+  std::optional<detail::checkpoint_keeper> keeper_;
+  bool waiting_for_writer_ = false;
   driver_summary summary_;
   std::int64_t next_ = 0;
   std::size_t arrived_ = 0;
@@ -209,13 +282,22 @@ private:
   bool done_ = false;
 };
 
+// What the driver actor starts from: where the run begins and each part's restored state.
+struct beginning {
+  std::int64_t first = 0;
+  parameters initial;
+  std::vector<part_bytes> restored;
+};
+
 troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> shared,
-                       driver_config cfg, group g) {
-  auto state =
-      std::make_shared<driver_state>(self, std::move(cfg), std::move(g), std::move(shared));
-  state->start();
+                       driver_config cfg, group g, std::shared_ptr<beginning> from) {
+  auto state = std::make_shared<driver_state>(self, std::move(cfg), std::move(g), std::move(shared),
+                                              from->first, from->initial);
+  state->start(std::move(from->restored));
   return {
       [state](const boundary_report& rep) { state->on_report(rep); },
+      [state](checkpoint_piece& piece) { state->on_piece(piece); },
+      [state](const detail::checkpoint_written& news) { state->on_written(news); },
       [state](const driver_command& c) { return state->on_command(c); },
       [state](const detail::part_ended& news) { state->on_part_ended(news); },
   };
@@ -227,7 +309,61 @@ void add_driver_command_type(caf::actor_system_config& cfg) {
   cfg.add_message_type<driver_command>("troupe::actors::driver_command");
 }
 
-result<driver> driver::start(node& n, const driver_config& cfg, const caf::message& args) {
+namespace {
+
+// The checkpoint settings and the restart point, checked against each other and the run.
+result<void> check_checkpoints(const driver_config& cfg, const std::optional<restart_point>& from) {
+  auto bad = [](std::string why) {
+    return error{std::make_error_code(std::errc::invalid_argument), "driver: " + why};
+  };
+  if (cfg.steps < 0)
+    return bad("a run of " + std::to_string(cfg.steps) + " steps: give 0 or more");
+  if (cfg.checkpoint_every < 0)
+    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
+               " steps: give a positive step count, or 0 for none but the last");
+  if (cfg.checkpoint_every > 0 && cfg.checkpoint_dir.empty())
+    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
+               " steps need a directory to go into");
+  if (cfg.checkpoint_every > 0 && cfg.every > 0 && cfg.checkpoint_every % cfg.every != 0)
+    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
+               " steps fall between the step boundaries (every " + std::to_string(cfg.every) +
+               " steps); make it a multiple of " + std::to_string(cfg.every));
+  if (!from)
+    return {};
+  if (from->parts.size() != cfg.parts)
+    return bad("checkpoint '" + from->path.string() + "' holds " +
+               std::to_string(from->parts.size()) + " parts, the run has " +
+               std::to_string(cfg.parts));
+  if (from->step > cfg.steps)
+    return bad("checkpoint '" + from->path.string() + "' is at step " + std::to_string(from->step) +
+               ", past the run's " + std::to_string(cfg.steps) + " steps; ask for at least " +
+               std::to_string(from->step) + " steps");
+  return {};
+}
+
+} // namespace
+
+result<driver> driver::start(node& n, const driver_config& cfg, const caf::message& args,
+                             std::optional<restart_point> from) {
+  if (auto ok = check_checkpoints(cfg, from); !ok)
+    return ok.error();
+  auto shared = std::make_shared<detail::driver_shared>();
+  if (!cfg.checkpoint_dir.empty()) {
+    auto writer = checkpoint_writer::open(cfg.checkpoint_dir);
+    if (!writer)
+      return writer.error();
+    shared->writer = std::make_shared<checkpoint_writer>(std::move(*writer));
+  }
+  auto begin = std::make_shared<beginning>();
+  begin->initial = cfg.initial;
+  if (from) {
+    begin->first = from->step;
+    // The checkpoint's values of the run's parameters (a change made before it was taken).
+    for (std::size_t i = 0; i < begin->initial.names.size(); ++i)
+      if (auto v = from->values.get(begin->initial.names[i]))
+        begin->initial.values[i] = *v;
+    begin->restored = std::move(from->parts);
+  }
   std::size_t nodes = n.joined() ? 2 : 1;
   auto where = place(cfg.parts, nodes, cfg.where);
   std::vector<caf::actor> members;
@@ -246,8 +382,8 @@ result<driver> driver::start(node& n, const driver_config& cfg, const caf::messa
     members.push_back(std::move(*made));
   }
   group g{std::move(members)};
-  auto shared = std::make_shared<detail::driver_shared>();
-  auto actor = spawn(n, {.name = cfg.label + "-driver", .type = "driver"}, drive, shared, cfg, g);
+  auto actor =
+      spawn(n, {.name = cfg.label + "-driver", .type = "driver"}, drive, shared, cfg, g, begin);
   return driver{n, std::move(actor), std::move(g), std::move(where), std::move(shared)};
 }
 
@@ -255,6 +391,13 @@ result<driver_summary> driver::wait(duration timeout) {
   auto ended = node_->wait(actor_, timeout);
   if (!ended && ended.error() == errc::timeout)
     return ended.error();
+  if (shared_->writer)
+    if (auto written = shared_->writer->wait(); !written) {
+      std::lock_guard<std::mutex> guard{shared_->mtx};
+      if (shared_->outcome && *shared_->outcome)
+        return error{errc::actor_exited,
+                     "driver: the last checkpoint's write failed: " + written.error().message()};
+    }
   std::lock_guard<std::mutex> guard{shared_->mtx};
   if (shared_->outcome)
     return std::move(*shared_->outcome);

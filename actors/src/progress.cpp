@@ -31,7 +31,7 @@ progress::progress(std::string label, progress_mode mode, std::int64_t total, st
 
 std::string progress::describe(std::int64_t step, bool done) const {
   std::chrono::duration<double> took = clock::now() - started_;
-  auto rate = took.count() > 0 ? static_cast<double>(step) / took.count() : 0.0;
+  auto rate = took.count() > 0 ? static_cast<double>(step - first_) / took.count() : 0.0;
   auto percent =
       total_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(total_) : 100.0;
   char text[160];

@@ -1,8 +1,6 @@
 #include "heat2d.hpp"
 
-#include <troupe/actors/placement.hpp>
-#include <troupe/actors/progress.hpp>
-
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -16,6 +14,13 @@ std::string text(double x) {
   std::ostringstream s;
   s << x;
   return s.str();
+}
+
+// The shortest text that reads back as `x`, bit for bit.
+std::string exact(double x) {
+  char buf[32];
+  auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+  return {buf, end};
 }
 
 troupe::error bad(const std::string& message) {
@@ -61,13 +66,13 @@ troupe::result<troupe::actors::tile_layout> check(params& p) {
   if (p.output_every < 0)
     return bad("--output-every must be at least 0, 0 for the first and last step only (got " +
                std::to_string(p.output_every) + ")");
-  if (p.boundary_every <= 0)
-    return bad("--boundary-every must be positive (got " + std::to_string(p.boundary_every) + ")");
-  if (auto mode = troupe::actors::parse_progress(p.progress); !mode)
-    return mode.error();
-  if (auto where = troupe::actors::parse_placement(p.placement); !where)
-    return bad("--" + where.error().message());
   return troupe::actors::tile_layout::make(p.nx, p.ny, p.tiles_x, p.tiles_y);
+}
+
+std::string run_shape(const params& p) {
+  return std::to_string(p.nx) + "x" + std::to_string(p.ny) + " cells in " +
+         std::to_string(p.tiles_x) + "x" + std::to_string(p.tiles_y) + " tiles, dt " + exact(p.dt) +
+         ", init " + p.init;
 }
 
 troupe::numerics::stencil5_weights weights(const params& p) {
@@ -95,16 +100,6 @@ double discrete_exact_sine(const params& p, std::int64_t x, std::int64_t y, std:
   auto sy = std::sin(std::numbers::pi * hy(p) / 2);
   auto g = 1 - 4 * w.di * sx * sx - 4 * w.dj * sy * sy;
   return std::pow(g, static_cast<double>(steps)) * initial(p, x, y);
-}
-
-std::uint64_t checksum(const Eigen::ArrayXXd& field) {
-  std::uint64_t h = 14695981039346656037ull;
-  auto* bytes = reinterpret_cast<const unsigned char*>(field.data());
-  for (std::size_t i = 0; i < static_cast<std::size_t>(field.size()) * sizeof(double); ++i) {
-    h ^= bytes[i];
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 } // namespace heat2d

@@ -31,18 +31,13 @@ struct params {
   std::string out;
   std::int64_t output_every = 0;
   std::int64_t residual_every = 10;
-  /// Steps between the driver's step boundaries (parameter changes, pause, stop, progress).
-  std::int64_t boundary_every = 10;
-  std::string progress = "auto";
-  std::string placement = "block";
 };
 
 /// Lets the parameters travel to parts on other nodes (`--join`).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, params& x) {
   return f(caf::meta::type_name("heat2d::params"), x.nx, x.ny, x.tiles_x, x.tiles_y, x.steps,
-           x.alpha, x.dt, x.init, x.out, x.output_every, x.residual_every, x.boundary_every,
-           x.progress, x.placement);
+           x.alpha, x.dt, x.init, x.out, x.output_every, x.residual_every);
 }
 
 /// Grid spacing along x and y: the unit square holds NX (NY) interior points.
@@ -60,6 +55,10 @@ double stability_number(const params& p, double dt);
 /// Checks the flags, fills in a default dt, and makes the layout; errors name the flag.
 troupe::result<troupe::actors::tile_layout> check(params& p);
 
+/// What a checkpoint records as the run's shape: a restart must keep it (grid, tiles, dt and
+/// init; alpha may change and is recorded as a parameter).
+std::string run_shape(const params& p);
+
 /// The stencil weights of one explicit step.
 troupe::numerics::stencil5_weights weights(const params& p);
 
@@ -69,8 +68,5 @@ double initial(const params& p, std::int64_t x, std::int64_t y);
 /// For --init sine: the value the scheme itself gives at (x, y) after `steps` steps (the sine
 /// mode is an eigenvector of the discrete operator, so this is exact up to rounding).
 double discrete_exact_sine(const params& p, std::int64_t x, std::int64_t y, std::int64_t steps);
-
-/// A 64-bit FNV-1a hash of the field's bits in x-fastest order, for comparing runs.
-std::uint64_t checksum(const Eigen::ArrayXXd& field);
 
 } // namespace heat2d

@@ -14,6 +14,7 @@
 // owns the step boundaries (every --boundary-every steps: parameter changes, pause, stop) and
 // shows progress on stderr (--progress).
 #include <algorithm>
+#include <cinttypes>
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
@@ -22,6 +23,8 @@
 #include <troupe/actors/collectives.hpp>
 #include <troupe/actors/driver.hpp>
 #include <troupe/actors/halo.hpp>
+#include <troupe/actors/restart.hpp>
+#include <troupe/actors/simulate.hpp>
 #include <troupe/troupe.hpp>
 
 #include "heat2d.hpp"
@@ -64,6 +67,32 @@ private:
   int ended_ = 0;
 };
 
+// With --restart DIR, the newest valid checkpoint there (for `dc`, no later than --steps);
+// without, nothing. Errors name the flag.
+troupe::result<std::optional<troupe::actors::restart_point>>
+restart_point(const heat2d::params& p, const troupe::actors::run_options& opts,
+              const troupe::actors::driver_config& dc) {
+  if (opts.restart.empty())
+    return std::optional<troupe::actors::restart_point>{};
+  auto found = troupe::actors::load_restart(opts.restart, dc.label, dc.layout, dc.parts);
+  if (!found)
+    return troupe::error{found.error().code(),
+                         "--restart " + opts.restart + ": " + found.error().message()};
+  if (found->step > p.steps)
+    return troupe::error{troupe::errc::bad_option,
+                         "--restart " + opts.restart + ": the checkpoint is at step " +
+                             std::to_string(found->step) + ", past --steps " +
+                             std::to_string(p.steps) + "; ask for at least " +
+                             std::to_string(found->step) + " steps"};
+  std::printf("restart: step %" PRId64 " from %s\n", found->step, found->path.c_str());
+  if (auto alpha = found->values.get("alpha"); alpha && *alpha != p.alpha)
+    std::fprintf(stderr,
+                 "heat2d: alpha %g from the checkpoint (changed during the run) replaces "
+                 "--alpha %g\n",
+                 *alpha, p.alpha);
+  return std::optional{std::move(*found)};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -85,18 +114,11 @@ int main(int argc, char** argv) {
   cfg.option(p.residual_every, "residual-every",
              "compute the global residual every N steps "
              "(default 10)");
-  cfg.option(p.boundary_every, "boundary-every",
-             "steps between the driver's step boundaries, where parameter changes, pause and "
-             "stop take effect (default 10)");
-  cfg.option(p.progress, "progress",
-             "progress on stderr: auto (a bar on a terminal, else lines), bar, lines or off "
-             "(default auto)");
-  cfg.option(p.placement, "placement",
-             "how tiles spread over this node and the --join one: block or round-robin "
-             "(default block)");
+  // --checkpoint-dir, --checkpoint-every, --restart, --boundary-every, --progress, --placement
+  troupe::actors::run_options opts;
+  opts.add_to(cfg);
   troupe::actors::add_collective_types(cfg);
   troupe::actors::add_halo_types(cfg);
-  troupe::actors::add_driver_types(cfg);
   troupe::actors::add_driver_command_type(cfg);
   cfg.add_message_type<heat2d::params>("heat2d::params");
   // Rank 0 always runs in the driver's process, where main opened the output.
@@ -111,16 +133,36 @@ int main(int argc, char** argv) {
           })));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
     auto layout = heat2d::check(p);
-    if (!layout) {
-      std::fprintf(stderr, "heat2d: %s\n", layout.error().message().c_str());
+    troupe::actors::driver_config dc;
+    auto flags = layout ? opts.apply(dc) : troupe::result<void>{layout.error()};
+    if (!flags) {
+      std::fprintf(stderr, "heat2d: %s\n", flags.error().message().c_str());
       return 2;
     }
     if (n.listening() && !n.joined()) {
       served.wait();
       return 0;
     }
+    dc.type = "heat2d.tile";
+    dc.parts = static_cast<std::size_t>(layout->count());
+    dc.steps = p.steps;
+    dc.initial.set("alpha", p.alpha);
+    dc.label = "heat2d";
+    dc.layout = heat2d::run_shape(p);
+    dc.time_step = p.dt;
+    auto from = restart_point(p, opts, dc);
+    if (!from) {
+      std::fprintf(stderr, "heat2d: %s\n", from.error().message().c_str());
+      return 2;
+    }
+    if (!opts.checkpoint_dir.empty())
+      if (auto made = troupe::actors::make_checkpoint_dir(opts.checkpoint_dir); !made) {
+        std::fprintf(stderr, "heat2d: --checkpoint-dir %s: %s\n", opts.checkpoint_dir.c_str(),
+                     made.error().message().c_str());
+        return 2;
+      }
     if (!p.out.empty()) {
-      auto opened = heat2d::output::open(p);
+      auto opened = heat2d::output::open(p, *from ? (*from)->step : 0);
       if (!opened) {
         std::fprintf(stderr, "heat2d: --out %s: %s\n", p.out.c_str(),
                      opened.error().message().c_str());
@@ -128,28 +170,24 @@ int main(int argc, char** argv) {
       }
       *out = std::make_shared<heat2d::output>(std::move(*opened));
     }
-    troupe::actors::driver_config dc;
-    dc.type = "heat2d.tile";
-    dc.parts = static_cast<std::size_t>(layout->count());
-    dc.steps = p.steps;
-    dc.every = p.boundary_every;
-    dc.initial.set("alpha", p.alpha);
-    dc.where = *troupe::actors::parse_placement(p.placement);
-    dc.progress = *troupe::actors::parse_progress(p.progress);
-    dc.label = "heat2d";
-    auto run = troupe::actors::driver::start(n, dc, caf::make_message(p));
+    auto run = troupe::actors::driver::start(n, dc, caf::make_message(p), std::move(*from));
     if (!run) {
       std::fprintf(stderr, "heat2d: %s\n", run.error().message().c_str());
-      return 1;
+      // Settings and files (std::errc: a checkpoint directory that cannot be written) are the
+      // user's to fix; a part that could not be spawned is the run's failure.
+      return run.error().code().category() == std::generic_category() ? 2 : 1;
     }
     auto here = std::count(run->nodes().begin(), run->nodes().end(), std::size_t{0});
     std::printf("tiles: %td on this node, %td on the joined node\n", here,
                 static_cast<std::ptrdiff_t>(run->nodes().size()) - here);
     std::fflush(stdout);
-    if (auto done = run->wait(); !done) {
+    auto done = run->wait();
+    if (!done) {
       std::fprintf(stderr, "heat2d: %s\n", done.error().message().c_str());
       return 1;
     }
+    if (!done->last_checkpoint.empty())
+      std::printf("checkpoint: %s\n", done->last_checkpoint.c_str());
     return 0;
   });
 }

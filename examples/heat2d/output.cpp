@@ -5,18 +5,21 @@
 #include <cmath>
 #include <cstdio>
 
+#include <troupe/actors/field.hpp>
 #include <troupe/actors/png.hpp>
 
 namespace heat2d {
 
 namespace ta = troupe::actors;
 
-troupe::result<output> output::open(const params& p) {
+troupe::result<output> output::open(const params& p, std::int64_t first) {
   std::filesystem::path dir{p.out};
-  auto vti = ta::vti_series::open(dir, "heat2d");
+  // A restart after step k keeps step k's files: they were written before its checkpoint.
+  auto from = first == 0 ? 0 : first + 1;
+  auto vti = ta::vti_series::open(dir, "heat2d", from);
   if (!vti)
     return vti.error();
-  auto csv = ta::csv_series::open(dir / "heat2d.csv", {});
+  auto csv = ta::csv_series::open(dir / "heat2d.csv", {}, from);
   if (!csv)
     return csv.error();
   ta::image_geometry g{.origin = {hx(p), hy(p)}, .spacing = {hx(p), hy(p)}};
@@ -46,11 +49,11 @@ std::filesystem::path output::pvd() const {
 }
 
 void report(const params& p, const ta::tile_layout& layout, const Eigen::ArrayXXd& field,
-            double residual, double seconds, const output* out) {
+            double residual, double seconds, std::int64_t first, const output* out) {
   std::printf("heat2d: %s, %" PRId64 " steps of dt %.6g, alpha %.6g, init %s\n",
               layout.describe().c_str(), p.steps, p.dt, p.alpha, p.init.c_str());
   std::printf("steps: %" PRId64 "\n", p.steps);
-  std::printf("checksum: %016" PRIx64 "\n", checksum(field));
+  std::printf("checksum: %016" PRIx64 "\n", ta::field_checksum(field));
   std::printf("residual: %.17g\n", residual);
   if (p.init == "sine") {
     double worst = 0;
@@ -60,7 +63,7 @@ void report(const params& p, const ta::tile_layout& layout, const Eigen::ArrayXX
     std::printf("max error vs discrete exact: %.3e\n", worst);
   }
   auto updates =
-      static_cast<double>(p.nx) * static_cast<double>(p.ny) * static_cast<double>(p.steps);
+      static_cast<double>(p.nx) * static_cast<double>(p.ny) * static_cast<double>(p.steps - first);
   std::printf("time: %.3f s\n", seconds);
   std::printf("cell updates/s: %.4g\n", seconds > 0 ? updates / seconds : 0.0);
   if (out != nullptr)

@@ -19,8 +19,9 @@ namespace heat2d {
 /// and heat2d.csv (step, time, residual).
 class output {
 public:
-  /// Creates DIR and the series; an error names what cannot be written.
-  static troupe::result<output> open(const params& p);
+  /// Creates DIR and the series; an error names what cannot be written. A run restarted
+  /// after step `first` keeps the files of steps up to `first` and replaces the later ones.
+  static troupe::result<output> open(const params& p, std::int64_t first = 0);
 
   /// Writes the field of `step` as a .vti (listed in the .pvd) and a PNG.
   troupe::result<void> write(std::int64_t step, double time, const Eigen::ArrayXXd& field);
@@ -50,9 +51,10 @@ private:
 };
 
 /// Prints the run's results on stdout: steps, checksum, residual, for --init sine the largest
-/// error against the scheme's exact solution, the step loop's time (`seconds` of wall clock)
-/// and rate; then where the output files are.
+/// error against the scheme's exact solution, the step loop's time (`seconds` of wall clock
+/// for the steps after `first`) and rate; then where the output files are.
 void report(const params& p, const troupe::actors::tile_layout& layout,
-            const Eigen::ArrayXXd& field, double residual, double seconds, const output* out);
+            const Eigen::ArrayXXd& field, double residual, double seconds, std::int64_t first,
+            const output* out);
 
 } // namespace heat2d

@@ -8,6 +8,7 @@
 
 #include <troupe/actors/boundary.hpp>
 #include <troupe/actors/collectives.hpp>
+#include <troupe/actors/field.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/actors/tile.hpp>
 #include <troupe/numerics/stencil.hpp>
@@ -43,21 +44,15 @@ double local_change(const ta::tile& before, const ta::tile& after) {
   return sum;
 }
 
-// The tile's own cells as one block, x fastest.
-ta::block own_cells(const ta::tile& t) {
-  Eigen::ArrayXXd copy = t.interior();
-  return ta::block{std::vector<double>(copy.data(), copy.data() + copy.size())};
-}
+// A tile's whole explicit state after a step: what its checkpoint holds.
+struct tile_state {
+  ta::tile t;
+  double residual = 0;
+};
 
-// Rank 0: the whole field from every tile's cells.
-Eigen::ArrayXXd assemble(const ta::tile_layout& layout, const std::vector<ta::block>& pieces) {
-  Eigen::ArrayXXd field(layout.nx(), layout.ny());
-  for (std::size_t r = 0; r < pieces.size(); ++r) {
-    auto e = layout.extent(static_cast<std::int64_t>(r));
-    field.block(e.x0, e.y0, e.nx, e.ny) =
-        Eigen::Map<const Eigen::ArrayXXd>(pieces[r].data(), e.nx, e.ny);
-  }
-  return field;
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tile_state& x) {
+  return f(caf::meta::type_name("heat2d::tile_state"), x.t, x.residual);
 }
 
 // A new alpha from the driver: the same check as --alpha and --dt at the start.
@@ -79,55 +74,62 @@ troupe::task<> run_part(troupe::context& self, ta::part_link link, params p,
   auto layout = take(check(p), "heat2d: parameters");
   auto rank = static_cast<std::int64_t>(parts.rank_of(self.address()).value());
   ta::halo_links links{parts, layout, rank};
-  ta::tile t{layout.extent(rank)};
-  for (std::int64_t j = 0; j < t.extent.ny; ++j)
-    for (std::int64_t i = 0; i < t.extent.nx; ++i)
-      t.interior()(i, j) = initial(p, t.extent.x0 + i, t.extent.y0 + j);
+  tile_state s{ta::tile{layout.extent(rank)}, 0.0};
+  auto& t = s.t;
+  if (!take(ta::restore(link, s), "heat2d: restart")) {
+    for (std::int64_t j = 0; j < t.extent.ny; ++j)
+      for (std::int64_t i = 0; i < t.extent.nx; ++i)
+        t.interior()(i, j) = initial(p, t.extent.x0 + i, t.extent.y0 + j);
+  } else if (t.extent != layout.extent(rank)) {
+    throw std::runtime_error("heat2d: restart: the checkpoint's tile " + std::to_string(rank) +
+                             " has another extent than this layout's");
+  }
+  // The run's alpha: a restart's comes from its checkpoint.
+  if (auto alpha = link.initial.get("alpha"); alpha && *alpha != p.alpha)
+    change_alpha(p, *alpha);
   ta::tile next{t.extent};
   auto w = weights(p);
   auto* out = rank == 0 ? shared_out.get() : nullptr;
-  double residual = 0;
 
   // Output steps: 0, every --output-every, and the last; the field is gathered at rank 0.
   auto gather_field = [&]() -> troupe::task<std::optional<Eigen::ArrayXXd>> {
-    auto pieces = take(co_await ta::gather(self, parts, own_cells(t), 0), "heat2d: gather");
-    if (rank != 0)
-      co_return std::nullopt;
-    co_return assemble(layout, pieces);
+    co_return take(co_await ta::gather_field(self, parts, layout, t), "heat2d: gather");
   };
   // Every part decides alike (each has `p`): the gather is a collective.
   auto output_due = [&](std::int64_t step) {
     return !p.out.empty() && (step == 0 || (p.output_every > 0 && step % p.output_every == 0));
   };
-  if (output_due(0))
+  if (link.first == 0 && output_due(0))
     if (auto field = co_await gather_field(); field)
       take(out->write(0, 0.0, *field), "heat2d: output");
 
   auto started = std::chrono::steady_clock::now();
-  for (std::int64_t step = 0; step < p.steps; ++step) {
+  for (std::int64_t step = link.first; step < p.steps; ++step) {
     take(co_await ta::exchange_halos(self, links, t, step), "heat2d: halo exchange");
     take(co_await troupe::numerics::stencil5(self, t.cells, next.cells, w), "heat2d: stencil");
     auto done = step + 1;
     if (done % p.residual_every == 0 || done == p.steps) {
       auto sum = take(co_await ta::allreduce(self, parts, local_change(t, next), ta::sum{}),
                       "heat2d: residual");
-      residual = std::sqrt(sum);
+      s.residual = std::sqrt(sum);
       if (out)
-        take(out->residual(done, static_cast<double>(done) * p.dt, residual), "heat2d: output");
+        take(out->residual(done, static_cast<double>(done) * p.dt, s.residual), "heat2d: output");
     }
     std::swap(t.cells, next.cells);
+    // Written before the boundary: a checkpoint of this step implies its output on disk, so a
+    // restart from it keeps the series whole.
+    if (done != p.steps && output_due(done))
+      if (auto field = co_await gather_field(); field)
+        take(out->write(done, static_cast<double>(done) * p.dt, *field), "heat2d: output");
     // Every part gets the same answer at the same boundary: the change, or the stop, applies
     // to the same step everywhere.
-    auto at = take(co_await ta::at_boundary(self, link, done), "heat2d: step boundary");
+    auto at = take(co_await ta::at_boundary(self, link, done, s), "heat2d: step boundary");
     if (auto alpha = at.changed.get("alpha")) {
       change_alpha(p, *alpha);
       w = weights(p);
     }
     if (at.stop)
       p.steps = done;
-    if (done != p.steps && output_due(done))
-      if (auto field = co_await gather_field(); field)
-        take(out->write(done, static_cast<double>(done) * p.dt, *field), "heat2d: output");
   }
 
   // Rank 0 waited for every tile's last residual: the step loop's time is the run's.
@@ -135,9 +137,9 @@ troupe::task<> run_part(troupe::context& self, ta::part_link link, params p,
   auto field = co_await gather_field();
   if (rank != 0)
     co_return;
-  if (out && p.steps > 0)
+  if (out && p.steps > link.first)
     take(out->write(p.steps, static_cast<double>(p.steps) * p.dt, *field), "heat2d: output");
-  report(p, layout, *field, residual, took.count(), out);
+  report(p, layout, *field, s.residual, took.count(), link.first, out);
 }
 
 } // namespace heat2d

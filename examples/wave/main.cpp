@@ -1,80 +1,79 @@
-// wave: u_tt = c²·Δu with two time levels on heat2d's pieces (tiles, halos, stencil5, gather).
+// wave: u_tt = c²·Δu with two time levels on heat2d's pieces (driver, tiles, halos, stencil5).
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 
-#include <troupe/actors/collectives.hpp>
+#include <troupe/actors/field.hpp>
 #include <troupe/actors/halo.hpp>
+#include <troupe/actors/simulate.hpp>
 #include <troupe/numerics/stencil.hpp>
 #include <troupe/troupe.hpp>
 
 namespace ta = troupe::actors;
 
-struct run {
-  std::int64_t n = 200, tiles_x = 2, tiles_y = 2, steps = 500;
-  double courant = 0.5; // c·dt/h, stable up to 1/√2
-};
+constexpr double courant = 0.5; // c·dt/h, stable up to 1/√2
 
-troupe::task<> part(troupe::context& self, ta::group g, run r, ta::tile_layout layout) {
-  auto rank = static_cast<std::int64_t>(g.rank_of(self.address()).value());
-  ta::halo_links links{g, layout, rank};
-  ta::tile u{layout.extent(rank)}, prev{u.extent}, next{u.extent};
-  for (std::int64_t j = 0; j < u.extent.ny; ++j) // a Gaussian pulse at rest
-    for (std::int64_t i = 0; i < u.extent.nx; ++i) {
-      auto x = (u.extent.x0 + i + 0.5) / r.n - 0.4, y = (u.extent.y0 + j + 0.5) / r.n - 0.5;
-      u.interior()(i, j) = std::exp(-(x * x + y * y) / 0.002);
-    }
-  prev.cells = u.cells;
-  auto c2 = r.courant * r.courant;
-  troupe::numerics::stencil5_weights w{2 - 4 * c2, c2, c2};
-  for (std::int64_t step = 0; step < r.steps; ++step) {
-    (co_await ta::exchange_halos(self, links, u, step)).value();
-    (co_await troupe::numerics::stencil5(self, u.cells, next.cells, w)).value();
-    next.interior() -= prev.interior(); // u(t+dt) = 2u + c²dt²Δu − u(t−dt)
-    std::swap(prev.cells, u.cells);
-    std::swap(u.cells, next.cells);
+struct levels { // a tile's explicit state: what a checkpoint holds
+  ta::tile u, prev;
+};
+template <class I>
+auto inspect(I& f, levels& s) {
+  return f(s.u, s.prev);
+}
+
+troupe::task<> part(troupe::context& self, ta::part_link link, std::int64_t n, std::int64_t tx,
+                    std::int64_t ty) {
+  auto layout = ta::tile_layout::make(n, n, tx, ty).value();
+  auto rank = static_cast<std::int64_t>(link.parts.rank_of(self.address()).value());
+  ta::halo_links links{link.parts, layout, rank};
+  levels s{ta::tile{layout.extent(rank)}, {}};
+  if (!ta::restore(link, s).value()) {
+    for (std::int64_t j = 0; j < s.u.extent.ny; ++j) // a Gaussian pulse at rest
+      for (std::int64_t i = 0; i < s.u.extent.nx; ++i) {
+        auto x = (s.u.extent.x0 + i + 0.5) / n - 0.4, y = (s.u.extent.y0 + j + 0.5) / n - 0.5;
+        s.u.interior()(i, j) = std::exp(-(x * x + y * y) / 0.002);
+      }
+    s.prev = s.u;
   }
-  Eigen::ArrayXXd mine = u.interior();
-  auto pieces =
-      (co_await ta::gather(self, g, ta::block{{mine.data(), mine.data() + mine.size()}}, 0))
-          .value();
-  if (rank != 0)
-    co_return;
-  std::uint64_t h = 14695981039346656037ull; // FNV-1a of the field's bits, x fastest
-  Eigen::ArrayXXd field(r.n, r.n);
-  for (std::size_t k = 0; k < pieces.size(); ++k) {
-    auto e = layout.extent(static_cast<std::int64_t>(k));
-    field.block(e.x0, e.y0, e.nx, e.ny) =
-        Eigen::Map<const Eigen::ArrayXXd>(pieces[k].data(), e.nx, e.ny);
+  ta::tile next{s.u.extent};
+  troupe::numerics::stencil5_weights w{2 - 4 * courant * courant, courant * courant,
+                                       courant * courant};
+  for (auto step = link.first; step < link.steps; ++step) {
+    (co_await ta::exchange_halos(self, links, s.u, step)).value();
+    (co_await troupe::numerics::stencil5(self, s.u.cells, next.cells, w)).value();
+    next.interior() -= s.prev.interior(); // u(t+dt) = 2u + c²dt²Δu − u(t−dt)
+    std::swap(s.prev.cells, s.u.cells);
+    std::swap(s.u.cells, next.cells);
+    if ((co_await ta::at_boundary(self, link, step + 1, s)).value().stop)
+      break;
   }
-  for (auto* b = reinterpret_cast<const unsigned char*>(field.data());
-       b != reinterpret_cast<const unsigned char*>(field.data() + field.size()); ++b)
-    h = (h ^ *b) * 1099511628211ull;
-  std::printf("steps: %" PRId64 "\nchecksum: %016" PRIx64 "\nmax |u|: %.6f\n", r.steps, h,
-              field.abs().maxCoeff());
+  if (auto field = (co_await ta::gather_field(self, link.parts, layout, s.u)).value())
+    std::printf("steps: %" PRId64 "\nchecksum: %016" PRIx64 "\nmax |u|: %.6f\n", link.steps,
+                ta::field_checksum(*field), field->abs().maxCoeff());
 }
 
 int main(int argc, char** argv) {
   troupe::node_config cfg{"wave", "The 2-D wave equation on tiles; the same bits on any layout."};
-  run r;
-  cfg.option(r.n, "n", "grid points per side (default 200)")
-      .option(r.steps, "steps", "time steps (default 500)");
-  cfg.option(r.tiles_x, "tiles-x", "tiles along x (default 2)")
-      .option(r.tiles_y, "tiles-y", "tiles along y (default 2)");
-  ta::add_collective_types(cfg);
+  std::int64_t size = 200, tiles_x = 2, tiles_y = 2, steps = 500;
+  cfg.option(size, "n", "grid points per side (default 200)").option(steps, "steps", "time steps");
+  cfg.option(tiles_x, "tiles-x", "tiles along x").option(tiles_y, "tiles-y", "tiles along y");
+  ta::run_options opts; // --checkpoint-dir, --checkpoint-every, --restart, --progress, ...
+  opts.add_to(cfg);     // (and the driver's messages)
   ta::add_halo_types(cfg);
+  cfg.add_actor_type("wave.tile", ta::part_factory<std::int64_t, std::int64_t, std::int64_t>(part));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
-    auto layout = ta::tile_layout::make(r.n, r.n, r.tiles_x, r.tiles_y);
-    if (!layout || r.steps < 0) {
-      std::fprintf(stderr, "wave: %s\n",
-                   layout ? "--steps must be at least 0" : layout.error().message().c_str());
-      return 2;
-    }
-    auto g = ta::spawn_group(n, static_cast<std::size_t>(layout->count()), {.name = "tile"}, part,
-                             r, *layout);
-    for (std::size_t k = 0; k < g.size(); ++k)
-      if (auto ended = n.wait(g[k]); !ended)
-        return std::fprintf(stderr, "wave: %s\n", ended.error().message().c_str()), 1;
+    auto layout = ta::tile_layout::make(size, size, tiles_x, tiles_y);
+    if (!layout)
+      return std::fprintf(stderr, "wave: %s\n", layout.error().message().c_str()), 2;
+    ta::driver_config dc; // what the driver runs: the parts, their count, the run's shape
+    dc.type = "wave.tile";
+    dc.parts = static_cast<std::size_t>(layout->count());
+    dc.steps = steps;
+    dc.layout = layout->describe();
+    dc.label = "wave";
+    if (auto done = ta::simulate(n, opts, dc, caf::make_message(size, tiles_x, tiles_y)); !done)
+      return std::fprintf(stderr, "wave: %s\n", done.error().message().c_str()),
+             done.error() == troupe::errc::bad_option ? 2 : 1;
     return 0;
   });
 }

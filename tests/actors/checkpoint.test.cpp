@@ -208,7 +208,7 @@ TEST_CASE("find_latest with no valid checkpoint names the directory and each one
   flip_bit(dir / "step_0000000100" / "part_0.bin", 3);
   auto found = latest(dir.path());
   REQUIRE(!found.found.has_value());
-  CHECK(found.warnings.size() == 2);
+  CHECK(found.warnings.empty()); // the error says it all, once
   const auto& message = found.found.error().message();
   CHECK(found.found.error().code() == std::errc::bad_message);
   CHECK_THAT(message,

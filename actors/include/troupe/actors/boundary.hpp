@@ -14,6 +14,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <troupe/actors/group.hpp>
+#include <troupe/actors/state_bytes.hpp>
 #include <troupe/context.hpp>
 #include <troupe/result.hpp>
 #include <troupe/task.hpp>
@@ -49,8 +50,14 @@ struct part_link {
   std::int64_t steps = 0;
   /// Boundaries come after every `every` steps (and after the last).
   std::int64_t every = 1;
-  /// The parameters the run starts with.
+  /// The parameters the run starts with (a restarted run: those of its checkpoint).
   parameters initial;
+  /// The steps done before this run: 0, or the step of the checkpoint it restarts from. The
+  /// part's first step is `first + 1` (`at_boundary` counts steps done).
+  std::int64_t first = 0;
+  /// A restarted part's state as its checkpoint holds it (empty on a fresh start): read it
+  /// back with `restore`.
+  part_bytes restored;
   /// Whether this part watches the driver already (set by `at_boundary`).
   bool watching = false;
 
@@ -63,7 +70,29 @@ struct part_link {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, part_link& x) {
   return f(caf::meta::type_name("troupe::actors::part_link"), x.parts, x.driver, x.run, x.steps,
-           x.every, x.initial);
+           x.every, x.initial, x.first, x.restored);
+}
+
+/// Reads a restarted part's state back into `x` (`from_bytes` of what the checkpoint holds
+/// for this part): true when it did, false (and `x` untouched) on a fresh start. An error when
+/// the bytes do not hold a `State` (a checkpoint of another program or version).
+///
+/// ```cpp
+/// tile_state s = initial_state(...);
+/// if (auto r = troupe::actors::restore(link, s); !r) throw
+/// std::runtime_error(r.error().message()); for (auto step = link.first; step < link.steps; ++step)
+/// { ... }
+/// ```
+template <class State>
+result<bool> restore(part_link& link, State& x) {
+  if (link.first == 0 && link.restored.empty())
+    return false;
+  if (auto read = from_bytes(link.restored, x); !read)
+    return error{read.error().code(), "restoring this part's state from its checkpoint (step " +
+                                          std::to_string(link.first) +
+                                          "): " + read.error().message()};
+  part_bytes{}.swap(link.restored); // a field's worth of memory, no longer needed
+  return true;
 }
 
 /// What the driver tells every part at the boundary after step `step`: the same to all.
@@ -72,8 +101,8 @@ struct boundary {
   std::int64_t step = 0;
   /// End the run here (the last step, or a stop command).
   bool stop = false;
-  /// The seam for checkpoints: the driver wants each part's explicit state at this boundary
-  /// (the checkpoint store collects it; parts that keep no checkpoint ignore it).
+  /// A checkpoint is taken at this boundary: `at_boundary` with a state sent the part's state
+  /// to the driver before it returned.
   bool checkpoint = false;
   /// Parameters changed at this boundary, effective from step `step + 1` on every part.
   parameters changed;
@@ -99,6 +128,22 @@ typename Inspector::result_type inspect(Inspector& f, boundary_report& x) {
   return f(caf::meta::type_name("troupe::actors::boundary_report"), x.run, x.step, x.rank);
 }
 
+/// A part's state for the checkpoint at the boundary after `step` (sent by `at_boundary`).
+struct checkpoint_piece {
+  std::uint64_t run = 0;
+  std::int64_t step = 0;
+  std::uint64_t rank = 0;
+  /// False when the part called `at_boundary` without a state: it cannot be checkpointed.
+  bool kept = false;
+  part_bytes bytes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_piece& x) {
+  return f(caf::meta::type_name("troupe::actors::checkpoint_piece"), x.run, x.step, x.rank, x.kept,
+           x.bytes);
+}
+
 /// Registers the driver's messages (and groups) with `cfg`: needed on every node that hosts
 /// parts or the driver.
 void add_driver_types(caf::actor_system_config& cfg);
@@ -117,6 +162,39 @@ void add_driver_types(caf::actor_system_config& cfg);
 /// }
 /// ```
 task<result<boundary>> at_boundary(context& self, part_link& link, std::int64_t step);
+
+namespace detail {
+
+/// Sends this part's piece of the checkpoint at `step` to the driver.
+void send_piece(context& self, const part_link& link, std::int64_t step, bool kept,
+                part_bytes bytes);
+
+/// The stateless `at_boundary` without the "no state" piece.
+task<result<boundary>> boundary_answer(context& self, part_link& link, std::int64_t step);
+
+} // namespace detail
+
+/// `at_boundary` for a part whose state goes into the run's checkpoints: at a boundary where
+/// one is taken, `state` (the part's whole explicit state after step `step`, never a coroutine
+/// frame: Decision 8) goes to the driver as `to_bytes(state)` before this resumes. A restarted
+/// part reads it back with `restore`. Fails when the state cannot be serialised.
+///
+/// ```cpp
+/// auto at = co_await troupe::actors::at_boundary(self, link, step + 1, state);
+/// ```
+template <class State>
+task<result<boundary>> at_boundary(context& self, part_link& link, std::int64_t step,
+                                   const State& state) {
+  auto got = co_await detail::boundary_answer(self, link, step);
+  if (got && got->checkpoint) {
+    auto bytes = to_bytes(state);
+    if (!bytes)
+      co_return error{bytes.error().code(), "checkpoint at step " + std::to_string(step) + ": " +
+                                                bytes.error().message()};
+    detail::send_piece(self, link, step, true, std::move(*bytes));
+  }
+  co_return got;
+}
 
 namespace detail {
 

@@ -95,6 +95,11 @@ inline constexpr int checkpoint_format_version = 1;
 /// Where the checkpoint of `step` lives in `dir`: `dir/step_<step in 10 or more digits>`.
 std::filesystem::path checkpoint_path(const std::filesystem::path& dir, std::int64_t step);
 
+/// Creates `dir` if missing and checks that checkpoints can be written into it (what
+/// `checkpoint_writer::open` checks), for a program that refuses a bad directory before it
+/// writes anything else. The error names `dir` and what to do.
+result<void> make_checkpoint_dir(const std::filesystem::path& dir);
+
 /// Writes a checkpoint of `info.step` with `parts[r]` as part r's bytes into `dir` (created if
 /// missing) and returns its directory. Blocks the calling thread for the whole write (hashing,
 /// writing and `fsync` of every file); `checkpoint_writer` runs it on a thread of its own.
@@ -164,7 +169,8 @@ using checkpoint_warning = std::function<void(const std::string& line)>;
 /// The newest valid checkpoint of `program` in `dir`, for a restart. Checkpoints are tried
 /// newest first; each one that is not valid (see `checkpoint::open`: truncated or changed
 /// files, a missing part, a garbled manifest, another format version or another program) is
-/// passed to `warn` as a line naming it and what is wrong, and the next older one is tried.
+/// passed over, and the next older one is tried; once one is found, each passed over is given
+/// to `warn` as a line naming it and what is wrong.
 /// Partial directories are ignored. With no valid checkpoint, the error names `dir` and lists
 /// why each one failed. Reads every part file once to verify it. `warn` defaults to printing
 /// `warning: <line>` on stderr.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -54,6 +55,11 @@ public:
 
   /// Whether a write is in flight (for a driver that would rather skip a checkpoint than wait).
   [[nodiscard]] bool busy() const;
+
+  /// Calls `fn` on the writer's thread each time a write has ended (its outcome is ready for
+  /// `wait`), so that an actor holding the next checkpoint can hand it over without blocking
+  /// a worker in `start`: `fn` sends the actor a message. `fn` must not call this writer.
+  void on_written(std::function<void()> fn);
 
   /// The directory written into.
   [[nodiscard]] const std::filesystem::path& dir() const noexcept;

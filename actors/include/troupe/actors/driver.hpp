@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include <troupe/actors/group.hpp>
 #include <troupe/actors/placement.hpp>
 #include <troupe/actors/progress.hpp>
+#include <troupe/actors/restart.hpp>
 #include <troupe/node.hpp>
 #include <troupe/result.hpp>
 
@@ -37,13 +40,24 @@ struct driver_config {
   /// step, 15.7 every 10, 14.0 every 100). Every 10 steps keeps it near a percent of a heat2d
   /// step of 256² cells (≈110 µs) while a parameter change or stop waits at most 10 steps.
   std::int64_t every = 10;
-  /// A checkpoint is due at boundaries whose step is a multiple of this (0: never).
+  /// Checkpoints go into this directory (none when empty; Decision 11): at boundaries whose
+  /// step is a multiple of `checkpoint_every` (itself a multiple of `every`; 0: none there) and
+  /// at the run's last boundary (the last step, or a stop). Parts pass their state to
+  /// `at_boundary`; the directory keeps the newest two checkpoints.
+  std::filesystem::path checkpoint_dir;
   std::int64_t checkpoint_every = 0;
+  /// The run's shape as its checkpoints record it ("256x256 cells in 2x2 tiles, dt 1e-05"):
+  /// a restart from a checkpoint of another layout is refused. Include every fixed setting
+  /// that a restart must not change.
+  std::string layout;
+  /// Simulation time per step: a checkpoint records the time step·time_step.
+  double time_step = 0;
   /// The run's named parameters and their starting values.
   parameters initial;
   /// How parts spread over this node and the joined ones (part 0 always stays here).
   placement where = placement::block;
-  /// How progress is shown on stderr, under the name `label`.
+  /// How progress is shown on stderr, under the name `label`, which also names the program in
+  /// checkpoints (a restart reads only checkpoints of its own program).
   progress_mode progress = progress_mode::off;
   std::string label = "run";
   /// How long a remote node may take to spawn a part.
@@ -99,6 +113,10 @@ struct driver_summary {
   std::vector<applied_change> changes;
   /// The parameters at the end.
   parameters final;
+  /// The steps done before this run (a restart: its checkpoint's step; else 0).
+  std::int64_t first = 0;
+  /// The newest checkpoint this run wrote (empty: none).
+  std::filesystem::path last_checkpoint;
 };
 
 namespace detail {
@@ -122,9 +140,12 @@ struct driver_shared;
 /// ```
 class driver {
 public:
-  /// Places and starts the parts (each spawned with `args`) and the driver. Fails naming the
-  /// part and node that could not be spawned (the parts spawned so far are ended).
-  static result<driver> start(node& n, const driver_config& cfg, const caf::message& args);
+  /// Places and starts the parts (each spawned with `args`) and the driver; with `from` (see
+  /// `load_restart`) the parts resume from that checkpoint, with its parameters. Fails naming
+  /// the part and node that could not be spawned (the parts spawned so far are ended), a
+  /// checkpoint directory that cannot be written, or a checkpoint that does not fit the run.
+  static result<driver> start(node& n, const driver_config& cfg, const caf::message& args,
+                              std::optional<restart_point> from = std::nullopt);
 
   /// The driver actor: send it `driver_command`s.
   [[nodiscard]] const caf::actor& handle() const noexcept {
@@ -142,7 +163,8 @@ public:
   }
 
   /// Blocks (a non-actor thread) until the run ends, at most `timeout`: what it did, or why it
-  /// failed (naming the part), or `errc::timeout` when it still runs.
+  /// failed (naming the part), or `errc::timeout` when it still runs. Once the run ended it
+  /// waits for the last checkpoint's write, whose failure fails the run.
   result<driver_summary> wait(duration timeout = infinite);
 
 private:

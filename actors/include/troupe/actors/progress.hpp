@@ -49,6 +49,12 @@ public:
     return mode_;
   }
 
+  /// Notes that the run resumed with `step` steps done (a restart): rates and the ETA count
+  /// only the steps done since.
+  void resumed_at(std::int64_t step) noexcept {
+    first_ = step;
+  }
+
   /// Notes that `step` steps are done: redraws the bar (at most ten times a second) or prints a
   /// line when one is due.
   void update(std::int64_t step);
@@ -64,6 +70,7 @@ private:
   std::string label_;
   progress_mode mode_;
   std::int64_t total_;
+  std::int64_t first_ = 0;
   std::FILE* to_;
   std::chrono::milliseconds every_;
   clock::time_point started_ = clock::now();

@@ -6,7 +6,10 @@
 
 #include <Eigen/Core>
 
+#include <caf/meta/type_name.hpp>
+
 #include <troupe/actors/block.hpp>
+#include <troupe/actors/bulk.hpp>
 #include <troupe/actors/tile_layout.hpp>
 
 namespace troupe::actors {
@@ -53,5 +56,13 @@ struct tile {
   tile_extent extent;
   Eigen::ArrayXXd cells;
 };
+
+/// A tile in a part's checkpointed state (`to_bytes`): its extent, then its cells (halo
+/// included) as one run of bytes.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tile& x) {
+  return f(caf::meta::type_name("troupe::actors::tile"), x.extent.x0, x.extent.y0, x.extent.nx,
+           x.extent.ny, bulk(x.cells));
+}
 
 } // namespace troupe::actors

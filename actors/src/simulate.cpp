@@ -1,0 +1,83 @@
+#include <troupe/actors/simulate.hpp>
+
+#include <system_error>
+
+#include <troupe/actors/restart.hpp>
+
+namespace troupe::actors {
+
+void run_options::add_to(node_config& cfg) {
+  add_driver_types(cfg);
+  cfg.option(checkpoint_dir, "checkpoint-dir",
+             "write checkpoints into DIR (the newest two are kept): at the last step, and every "
+             "--checkpoint-every steps");
+  cfg.option(checkpoint_every, "checkpoint-every",
+             "steps between checkpoints, a multiple of --boundary-every (default 0: only the "
+             "last step)");
+  cfg.option(restart, "restart", "resume from the newest valid checkpoint in DIR");
+  cfg.option(boundary_every, "boundary-every",
+             "steps between the driver's step boundaries, where parameter changes, pause, stop "
+             "and checkpoints take effect (default 10)");
+  cfg.option(progress, "progress",
+             "progress on stderr: auto (a bar on a terminal, else lines), bar, lines or off "
+             "(default auto)");
+  cfg.option(placement, "placement",
+             "how parts spread over this node and the --join one: block or round-robin "
+             "(default block)");
+}
+
+result<void> run_options::apply(driver_config& dc) const {
+  auto bad = [](std::string why) {
+    return error{std::make_error_code(std::errc::invalid_argument), std::move(why)};
+  };
+  if (boundary_every <= 0)
+    return bad("--boundary-every must be positive (got " + std::to_string(boundary_every) + ")");
+  if (checkpoint_every < 0 || checkpoint_every % boundary_every != 0)
+    return bad("--checkpoint-every " + std::to_string(checkpoint_every) +
+               " must be 0 or a positive multiple of --boundary-every " +
+               std::to_string(boundary_every) + " (checkpoints are taken at step boundaries)");
+  if (checkpoint_every > 0 && checkpoint_dir.empty())
+    return bad("--checkpoint-every needs --checkpoint-dir DIR to write into");
+  auto shown = parse_progress(progress);
+  if (!shown)
+    return shown.error();
+  auto where = parse_placement(placement);
+  if (!where)
+    return bad("--" + where.error().message());
+  dc.every = boundary_every;
+  dc.checkpoint_dir = checkpoint_dir;
+  dc.checkpoint_every = checkpoint_every;
+  dc.progress = *shown;
+  dc.where = *where;
+  return {};
+}
+
+namespace {
+
+// The user's to fix: a flag, a directory, a checkpoint (std::errc, or already bad_option).
+error as_bad_option(const error& e, const std::string& prefix = {}) {
+  if (e.code().category() != std::generic_category() && e != errc::bad_option)
+    return e;
+  return error{errc::bad_option, prefix + e.message()};
+}
+
+} // namespace
+
+result<driver_summary> simulate(node& n, const run_options& opts, driver_config dc,
+                                const caf::message& args) {
+  if (auto ok = opts.apply(dc); !ok)
+    return as_bad_option(ok.error());
+  std::optional<restart_point> from;
+  if (!opts.restart.empty()) {
+    auto found = load_restart(opts.restart, dc.label, dc.layout, dc.parts);
+    if (!found)
+      return as_bad_option(found.error(), "--restart " + opts.restart + ": ");
+    from = std::move(*found);
+  }
+  auto run = driver::start(n, dc, args, std::move(from));
+  if (!run)
+    return as_bad_option(run.error());
+  return run->wait();
+}
+
+} // namespace troupe::actors
