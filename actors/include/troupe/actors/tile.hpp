@@ -29,11 +29,9 @@ namespace troupe::actors {
 struct tile {
   tile() = default;
 
-  /// A tile of `e`'s cells, all zero (halo included).
-  explicit tile(tile_extent e)
-    : extent(e)
-    , cells(Eigen::ArrayXXd::Zero(e.nx + 2, e.ny + 2)) {
-  }
+  /// A tile of `e`'s cells, all zero (halo included). A large tile's memory is backed by huge
+  /// pages where the system allows it (see `tile.cpp`).
+  explicit tile(tile_extent e);
 
   /// The part's own cells, without the halo.
   auto interior() {
