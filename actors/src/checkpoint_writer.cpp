@@ -46,6 +46,8 @@ struct checkpoint_writer::impl {
         return;
       lock.unlock();
       auto written = write_checkpoint(dir, next->info, next->parts);
+      for (auto& part : next->parts)
+        detail::recycle(std::move(part));
       lock.lock();
       outcome = written ? result<void>{} : result<void>{written.error()};
       next.reset();

@@ -198,3 +198,24 @@ TEST_CASE("CAF's to_string shows a bulk array by its shape", "[actors][state_byt
   CHECK_THAT(text, Catch::Contains("3x2"));
   CHECK_THAT(text, Catch::Contains("4711"));
 }
+
+TEST_CASE("to_bytes into a recycled buffer gives the same bytes as into a fresh one, reusing "
+          "its memory",
+          "[actors][state_bytes]") {
+  auto big = troupe::test::make_tile(3, 7);
+  big.field.resize(400, 400); // 1.25 MiB: large enough to be kept for reuse
+  big.field.setConstant(0.25);
+  auto fresh = to_bytes(big).value();
+  // A larger buffer full of other bytes comes back, as the checkpoint writer gives it back.
+  part_bytes junk(fresh.size() + 4096, '\x5a');
+  const auto* memory = junk.data();
+  detail::recycle(std::move(junk));
+  auto reused = to_bytes(big).value();
+  CHECK(reused.data() == memory);
+  CHECK(reused == fresh);
+  // A small state takes the large buffer and still writes exactly its own bytes.
+  detail::recycle(std::move(reused));
+  auto small = troupe::test::make_tile(0, 1);
+  auto again = to_bytes(small).value();
+  CHECK(troupe::test::same_bits(from_bytes<tile_state>(again).value(), small));
+}
