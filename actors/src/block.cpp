@@ -6,6 +6,8 @@
 #include <caf/sec.hpp>
 #include <caf/serializer.hpp>
 
+#include <troupe/actors/detail/state_serializer.hpp>
+
 namespace troupe::actors {
 
 caf::error inspect(caf::serializer& f, block& x) {
@@ -24,6 +26,12 @@ caf::error inspect(caf::deserializer& f, block& x) {
                            "troupe::actors::block: " + std::to_string(bytes) +
                                " bytes is not a whole number of doubles (a corrupt message, or "
                                "nodes of different builds)");
+  // Checked before allocating: a corrupt or hostile count must not allocate terabytes.
+  if (auto left = detail::input_left(f); left && bytes > *left)
+    return caf::make_error(caf::sec::end_of_stream,
+                           "troupe::actors::block: " + std::to_string(bytes) +
+                               " bytes announced, " + std::to_string(*left) +
+                               " left in the message (truncated or corrupt)");
   x.values.resize(bytes / sizeof(double));
   return caf::error::eval([&] { return bytes > 0 ? f.apply_raw(bytes, x.data()) : caf::none; },
                           [&] { return f.end_sequence(); });

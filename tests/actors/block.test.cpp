@@ -71,6 +71,25 @@ TEST_CASE("a block whose byte count is not a whole number of doubles fails to lo
   CHECK_THAT(sys.render(err), Catch::Contains("7 bytes is not a whole number of doubles"));
 }
 
+TEST_CASE("a block whose byte count runs past its message fails before allocating it",
+          "[actors][block]") {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  // CAF 0.17 sends a count in 32 bits: the most a message can announce, ≈4 GiB; 16 bytes follow.
+  std::size_t announced = 0xffff'fff8;
+  REQUIRE_FALSE(sink.begin_sequence(announced));
+  REQUIRE_FALSE(sink(1.0, 2.0));
+  block back;
+  caf::binary_deserializer source{nullptr, buf};
+  auto err = source(back); // without the check: 4 GiB allocated and zeroed for nothing
+  REQUIRE(err);
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  CHECK_THAT(sys.render(err), Catch::Contains("4294967288 bytes announced, 16 left in the "
+                                              "message (truncated or corrupt)"));
+  CHECK(back.size() == 0);
+}
+
 TEST_CASE("a registered block travels inside a message that is serialised and read back",
           "[actors][block]") {
   caf::actor_system_config cfg;

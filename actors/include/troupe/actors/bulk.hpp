@@ -137,10 +137,8 @@ caf::error inspect(caf::deserializer& f, bulk_ref<T>& ref) {
   constexpr auto most = std::numeric_limits<std::size_t>::max() / sizeof(scalar);
   bool too_big = cols != 0 && rows > most / cols;
   auto bytes = too_big ? 0 : static_cast<std::size_t>(rows * cols) * sizeof(scalar);
-  if (auto* state = dynamic_cast<detail::state_deserializer*>(&f))
-    too_big = too_big || bytes > state->remaining();
-  else if (auto* binary = dynamic_cast<caf::binary_deserializer*>(&f))
-    too_big = too_big || bytes > binary->remaining();
+  if (auto left = detail::input_left(f))
+    too_big = too_big || bytes > *left;
   if (too_big)
     return caf::make_error(caf::sec::end_of_stream,
                            "troupe::actors::bulk: a " + std::to_string(rows) + "x" +

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -121,5 +122,15 @@ using state_serializer = float_bits_processor<caf::serializer, caf::binary_seria
 
 /// Loads what `state_serializer` saved.
 using state_deserializer = float_bits_processor<caf::deserializer, caf::binary_deserializer>;
+
+/// The bytes left to read in `f` when it reads from memory (CAF's binary deserializer, as the
+/// middleman uses, or `state_deserializer`); nothing for other deserializers.
+inline std::optional<std::size_t> input_left(caf::deserializer& f) {
+  if (auto* state = dynamic_cast<state_deserializer*>(&f))
+    return state->remaining();
+  if (auto* binary = dynamic_cast<caf::binary_deserializer*>(&f))
+    return binary->remaining();
+  return std::nullopt;
+}
 
 } // namespace troupe::actors::detail
