@@ -1,0 +1,137 @@
+// The task farm (troupe/actors/farm.hpp) on one node: every task's outcome exactly once and in
+// task order, tasks of workers that throw or are killed retried on others, a task that keeps
+// killing its workers reported failed by id while the rest complete.
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <caf/send.hpp>
+
+#include <troupe/actors/farm.hpp>
+#include <troupe/troupe.hpp>
+
+namespace ta = troupe::actors;
+
+namespace {
+
+// How often each task was started, across all workers of a test.
+struct starts {
+  std::mutex mtx;
+  std::map<std::int64_t, int> count;
+
+  int note(std::int64_t task) {
+    std::lock_guard<std::mutex> guard{mtx};
+    return ++count[task];
+  }
+};
+
+starts& started() {
+  static starts s;
+  return s;
+}
+
+// Task t: its square. Tasks 10..19 throw on their first start, 20..29 kill their worker on the
+// first start, 30 kills its worker every time, 31 throws every time; task 40 awaits a sleep
+// first.
+troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) {
+  auto n = started().note(t);
+  if ((t >= 10 && t < 20 && n == 1) || t == 31)
+    throw std::runtime_error("task " + std::to_string(t) + " broke its worker");
+  if ((t >= 20 && t < 30 && n == 1) || t == 30) {
+    self.send_exit(self.handle(), caf::exit_reason::kill);
+    co_await troupe::sleep(self, troupe::infinite);
+  }
+  if (t == 40)
+    co_await troupe::sleep(self, std::chrono::milliseconds{1});
+  co_return t* t;
+}
+
+troupe::node farm_node(std::size_t threads) {
+  troupe::node_config cfg{"test"};
+  cfg.threads = threads;
+  ta::add_farm_types(cfg);
+  cfg.add_actor_type("square", ta::farm_worker<std::int64_t>(square));
+  auto n = troupe::node::start(std::move(cfg));
+  if (!n)
+    FAIL("node did not start: " << n.error().message());
+  return std::move(*n);
+}
+
+std::vector<std::int64_t> first(std::int64_t count) {
+  std::vector<std::int64_t> v(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i)
+    v[static_cast<std::size_t>(i)] = i;
+  return v;
+}
+
+} // namespace
+
+TEST_CASE("farm gives every task's result once, in task order", "[actors][farm]") {
+  auto n = farm_node(2);
+  ta::farm_options opts{.worker_type = "square",
+                        .workers_per_node = 3,
+                        .in_flight = 2,
+                        .timeout = std::chrono::seconds{60}};
+  std::vector<std::int64_t> tasks{1, 2, 3, 4, 5, 6, 7, 8, 9, 40, 41, 42, 43};
+  std::multiset<std::uint64_t> streamed;
+  auto done = ta::run_farm<std::int64_t, std::int64_t>(
+      n, opts, tasks, [&](const ta::farm_outcome<std::int64_t>& o) { streamed.insert(o.id); });
+  REQUIRE(done);
+  REQUIRE(done->size() == tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    CHECK((*done)[i].id == i);
+    REQUIRE((*done)[i].value);
+    CHECK(*(*done)[i].value == tasks[i] * tasks[i]);
+    CHECK((*done)[i].attempts == 1);
+    CHECK(streamed.count(i) == 1);
+  }
+}
+
+TEST_CASE("farm retries the task of a worker that threw or was killed, and reports a task that "
+          "keeps killing its workers as failed by id",
+          "[actors][farm]") {
+  auto n = farm_node(2);
+  ta::farm_options opts{.worker_type = "square",
+                        .workers_per_node = 2,
+                        .max_attempts = 3,
+                        .timeout = std::chrono::seconds{60}};
+  auto tasks = first(35);
+  ta::farm_summary summary;
+  auto done = ta::run_farm<std::int64_t, std::int64_t>(n, opts, tasks, {}, &summary);
+  REQUIRE(done);
+  REQUIRE(done->size() == 35);
+  for (std::int64_t t = 0; t < 35; ++t) {
+    const auto& o = (*done)[static_cast<std::size_t>(t)];
+    CAPTURE(t);
+    if (t == 30 || t == 31) {
+      REQUIRE_FALSE(o.value);
+      CHECK(o.attempts == 3);
+      CHECK_THAT(o.value.error().message(), Catch::StartsWith("task " + std::to_string(t) +
+                                                              " failed 3 times; its last "
+                                                              "worker: "));
+      if (t == 31) // the exception's text
+        CHECK_THAT(o.value.error().message(), Catch::Contains("task 31 broke its worker"));
+      continue;
+    }
+    REQUIRE(o.value);
+    CHECK(*o.value == t * t);
+    CHECK(o.attempts == ((t >= 10 && t < 30) ? 2 : 1));
+  }
+  CHECK(summary.failed == 2);
+  CHECK(summary.workers_lost == 20 + 3 + 3);
+}
+
+TEST_CASE("farm fails naming the worker type when no worker can start", "[actors][farm]") {
+  auto n = farm_node(1);
+  ta::farm_options opts{.worker_type = "no-such-worker"};
+  auto done = ta::run_farm<std::int64_t, std::int64_t>(n, opts, first(3));
+  REQUIRE_FALSE(done);
+  CHECK_THAT(done.error().message(),
+             Catch::StartsWith("farm: worker of type 'no-such-worker' on this node"));
+}
