@@ -74,6 +74,7 @@ public:
     , on_done_(std::move(on_done))
     , shared_(std::move(shared))
     , shown_(opts_.label, opts_.progress, static_cast<std::int64_t>(tasks_.size())) {
+    shown_.counting("task");
     for (std::uint64_t i = 0; i < tasks_.size(); ++i) {
       pending_.push_back(i);
       outcomes_[i].id = i;

@@ -37,13 +37,12 @@ std::string progress::describe(std::int64_t step, bool done) const {
   char text[160];
   if (done) {
     std::snprintf(text, sizeof text,
-                  "step %" PRId64 "/%" PRId64 " (%.0f%%), %.4g steps/s, done in %.1f s", step,
-                  total_, percent, rate, took.count());
+                  "%s %" PRId64 "/%" PRId64 " (%.0f%%), %.4g %ss/s, done in %.1f s", unit_.c_str(),
+                  step, total_, percent, rate, unit_.c_str(), took.count());
   } else {
     auto eta = rate > 0 ? static_cast<double>(total_ - step) / rate : 0.0;
-    std::snprintf(text, sizeof text,
-                  "step %" PRId64 "/%" PRId64 " (%.0f%%), %.4g steps/s, ETA %.0f s", step, total_,
-                  percent, rate, eta);
+    std::snprintf(text, sizeof text, "%s %" PRId64 "/%" PRId64 " (%.0f%%), %.4g %ss/s, ETA %.0f s",
+                  unit_.c_str(), step, total_, percent, rate, unit_.c_str(), eta);
   }
   return text;
 }

@@ -49,6 +49,11 @@ public:
     return mode_;
   }
 
+  /// Counts `unit`s instead of steps ("task": "task 5/100 ... tasks/s").
+  void counting(std::string unit) {
+    unit_ = std::move(unit);
+  }
+
   /// Notes that the run resumed with `step` steps done (a restart): rates and the ETA count
   /// only the steps done since.
   void resumed_at(std::int64_t step) noexcept {
@@ -68,6 +73,7 @@ private:
   std::string describe(std::int64_t step, bool done) const;
 
   std::string label_;
+  std::string unit_ = "step";
   progress_mode mode_;
   std::int64_t total_;
   std::int64_t first_ = 0;
