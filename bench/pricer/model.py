@@ -83,8 +83,8 @@ def bench_params(args, which):
 def add_arguments(parser, default_workers):
     """The command line shared with bench_pricer_openmp."""
     parser.add_argument("--bench", choices=("european", "asian", "both"), default="both")
-    parser.add_argument("--european-paths", type=int, default=16_000_000)
-    parser.add_argument("--asian-paths", type=int, default=1_000_000)
+    parser.add_argument("--european-paths", type=int, default=32_000_000)
+    parser.add_argument("--asian-paths", type=int, default=2_000_000)
     parser.add_argument("--time-steps", type=int, default=32)
     parser.add_argument("--chunk-paths", type=int, default=16384)
     parser.add_argument("--seed", type=int, default=2024)
