@@ -15,14 +15,13 @@
 // shows progress on stderr (--progress).
 #include <algorithm>
 #include <cinttypes>
-#include <condition_variable>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 
 #include <troupe/actors/collectives.hpp>
 #include <troupe/actors/driver.hpp>
 #include <troupe/actors/halo.hpp>
+#include <troupe/actors/hosted.hpp>
 #include <troupe/actors/restart.hpp>
 #include <troupe/actors/simulate.hpp>
 #include <troupe/troupe.hpp>
@@ -32,40 +31,6 @@
 #include "part.hpp"
 
 namespace {
-
-// The tiles this process hosts for another's driver (--listen): it ends once those ended.
-class hosted {
-public:
-  troupe::actor_factory wrap(troupe::actor_factory make) {
-    return [this, make = std::move(make)](caf::actor_system& sys, caf::message& args) {
-      auto part = make(sys, args);
-      if (!part)
-        return part;
-      {
-        std::lock_guard<std::mutex> guard{mtx_};
-        ++came_;
-      }
-      part->attach_functor([this] {
-        std::lock_guard<std::mutex> guard{mtx_};
-        ++ended_;
-        cv_.notify_all();
-      });
-      return part;
-    };
-  }
-
-  // Blocks until at least one tile came and every tile that came ended.
-  void wait() {
-    std::unique_lock<std::mutex> lock{mtx_};
-    cv_.wait(lock, [this] { return came_ > 0 && ended_ == came_; });
-  }
-
-private:
-  std::mutex mtx_;
-  std::condition_variable cv_;
-  int came_ = 0;
-  int ended_ = 0;
-};
 
 // With --restart DIR, the newest valid checkpoint there (for `dc`, no later than --steps);
 // without, nothing. Errors name the flag.
@@ -123,7 +88,7 @@ int main(int argc, char** argv) {
   cfg.add_message_type<heat2d::params>("heat2d::params");
   // Rank 0 always runs in the driver's process, where main opened the output.
   auto out = std::make_shared<std::shared_ptr<heat2d::output>>();
-  hosted served;
+  troupe::actors::hosted served; // the tiles this process serves for another's driver (--listen)
   cfg.add_actor_type(
       "heat2d.tile",
       served.wrap(troupe::actors::part_factory<heat2d::params>(
