@@ -75,21 +75,26 @@ void wait_for_restart(troupe::node& n, const caf::actor& sup, const std::vector<
       as_expected = now[i] && (changed[i] ? now[i] != before[i] : now[i] == before[i]);
     if (as_expected)
       return;
-    if (std::chrono::steady_clock::now() > deadline)
+    if (std::chrono::steady_clock::now() > deadline) {
+      for (std::size_t i = 0; i < now.size(); ++i)
+        UNSCOPED_INFO("child " << i << ": " << (now[i] ? "running" : "none") << ", "
+                               << (now[i] == before[i] ? "same" : "new"));
       FAIL("the children were not restarted as expected within 30 s");
+    }
     std::this_thread::sleep_for(1ms); // polling the supervisor, bounded by the deadline
   }
 }
 
 } // namespace
 
-TEST_CASE("supervisor strategies restart the failed child, all children, or the rest",
+TEST_CASE("supervisor strategies restart the failed child or all children or the rest",
           "[actors][supervisor]") {
   auto [strategy, changed] = GENERATE(table<ta::restart_strategy, std::vector<bool>>({
       {ta::restart_strategy::one_for_one, {false, true, false}},
       {ta::restart_strategy::one_for_all, {true, true, true}},
       {ta::restart_strategy::rest_for_one, {false, true, true}},
   }));
+  CAPTURE(static_cast<int>(strategy));
   auto n = sup_node();
   auto sup = ta::start_supervisor(n, {.name = "s", .strategy = strategy},
                                   {idle_child("a"), idle_child("b"), idle_child("c")});

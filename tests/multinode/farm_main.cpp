@@ -6,6 +6,7 @@
 // took more than one attempt, and how many workers were lost.
 #include <atomic>
 #include <chrono>
+#include <cinttypes>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -22,8 +23,11 @@ std::atomic<bool> slow{false};
 std::atomic<bool> hold{false};
 
 troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) {
-  if (hold)
+  if (hold) {
+    std::printf("holding task %" PRId64 "\n", t);
+    std::fflush(stdout);
     co_await troupe::sleep(self, troupe::infinite);
+  }
   // Here 1 ms a task, so that the remote workers (20 ms) come to take tasks before the end.
   co_await troupe::sleep(self, slow ? 20ms : 1ms);
   co_return t* t;
