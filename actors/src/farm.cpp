@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include <caf/send.hpp>
 
@@ -99,8 +100,10 @@ public:
     auto owner = assigned_.find(r.id);
     if (owner == assigned_.end())
       return; // a task already settled: never counted twice
-    if (auto w = workers_.find(owner->second); w != workers_.end())
+    if (auto w = workers_.find(owner->second); w != workers_.end()) {
       w->second.job.reset();
+      idle_.push_back(w->second.handle); // a result means ready for the next task
+    }
     assigned_.erase(owner);
     --in_flight_;
     outcomes_[r.id].value = std::move(r.value);
@@ -163,7 +166,7 @@ private:
   void dispatch() {
     while (!idle_.empty() && !pending_.empty() && in_flight_ < limit_) {
       auto w = std::move(idle_.front());
-      idle_.erase(idle_.begin());
+      idle_.pop_front();
       auto info = workers_.find(w.address());
       if (info == workers_.end())
         continue; // ended since it asked
@@ -220,9 +223,9 @@ private:
   std::shared_ptr<farm_shared> shared_;
   progress shown_;
   std::deque<std::uint64_t> pending_;
-  std::vector<caf::actor> idle_;
+  std::deque<caf::actor> idle_;
   std::map<caf::actor_addr, worker_info> workers_;
-  std::map<std::uint64_t, caf::actor_addr> assigned_;
+  std::unordered_map<std::uint64_t, caf::actor_addr> assigned_;
   std::size_t limit_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t settled_ = 0;

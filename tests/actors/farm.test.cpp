@@ -57,6 +57,13 @@ troupe::node farm_node(std::size_t threads) {
   cfg.threads = threads;
   ta::add_farm_types(cfg);
   cfg.add_actor_type("square", ta::farm_worker<std::int64_t>(square));
+  // A plain function (a behavior worker, no coroutine): task 3 always throws.
+  cfg.add_actor_type("negate", ta::farm_worker<std::int64_t>(
+                                   [](troupe::context&, const std::int64_t& t) -> std::int64_t {
+                                     if (t == 3)
+                                       throw std::runtime_error("three is not negated");
+                                     return -t;
+                                   }));
   auto n = troupe::node::start(std::move(cfg));
   if (!n)
     FAIL("node did not start: " << n.error().message());
@@ -125,6 +132,28 @@ TEST_CASE("farm retries the task of a worker that threw or was killed, and repor
   }
   CHECK(summary.failed == 2);
   CHECK(summary.workers_lost == 20 + 3 + 3);
+}
+
+TEST_CASE("farm with plain-function workers retries and reports a throwing task with its text",
+          "[actors][farm]") {
+  auto n = farm_node(2);
+  ta::farm_options opts{.worker_type = "negate",
+                        .workers_per_node = 2,
+                        .max_attempts = 2,
+                        .timeout = std::chrono::seconds{60}};
+  auto done = ta::run_farm<std::int64_t, std::int64_t>(n, opts, first(8));
+  REQUIRE(done);
+  for (std::int64_t t = 0; t < 8; ++t) {
+    const auto& o = (*done)[static_cast<std::size_t>(t)];
+    if (t == 3) {
+      REQUIRE_FALSE(o.value);
+      CHECK(o.attempts == 2);
+      CHECK_THAT(o.value.error().message(), Catch::Contains("three is not negated"));
+    } else {
+      REQUIRE(o.value);
+      CHECK(*o.value == -t);
+    }
+  }
 }
 
 TEST_CASE("farm fails naming the worker type when no worker can start", "[actors][farm]") {

@@ -26,14 +26,16 @@ std::vector<std::string> asian(std::vector<std::string> more) {
 
 // The run's "price" and "std error" lines (their full 17 digits), after checking it succeeded
 // and redid `redone` chunks.
-std::string result_of(std::vector<std::string> args, const std::string& redone = "0") {
+std::string result_of(std::vector<std::string> args, const std::string& redone = "0",
+                      const std::string& or_redone = "0") {
   process p{TROUPE_EXAMPLE_PRICER, std::move(args)};
   auto code = p.wait(120s, "pricer to finish");
   INFO(p.describe() << "\nstdout:\n" << p.out() << "stderr:\n" << p.err());
   REQUIRE(code == 0);
   auto price = value_of(p.out(), "price");
   REQUIRE(!price.empty());
-  CHECK(value_of(p.out(), "chunks redone") == redone);
+  auto again = value_of(p.out(), "chunks redone");
+  CHECK((again == redone || again == or_redone));
   return price + " ± " + value_of(p.out(), "std error");
 }
 
@@ -53,9 +55,11 @@ TEST_CASE("pricer with workers in a second process prints the same bits, also wh
           "them crashes there",
           "[actors][pricer][multinode]") {
   auto reference = result_of(asian({"--threads", "2"}));
-  // The listener's worker throws on the first chunk it computes.
+  // The listener's worker throws on the first chunk it computes, if it computes one before
+  // the workers here have done them all (not certain: tests/multinode/farm.test.cpp kills
+  // remote workers that certainly hold tasks).
   listener server{TROUPE_EXAMPLE_PRICER, {"--threads", "1", "--crash-chunk", "-2"}};
-  CHECK(result_of(asian({"--threads", "2", "--join", server.address()}), "1") == reference);
+  CHECK(result_of(asian({"--threads", "2", "--join", server.address()}), "0", "1") == reference);
   REQUIRE(server.proc.wait(60s, "the listening pricer to end after its workers") == 0);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -18,6 +19,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <troupe/actors/progress.hpp>
+#include <troupe/behavior.hpp>
 #include <troupe/node.hpp>
 #include <troupe/receive.hpp>
 #include <troupe/result.hpp>
@@ -67,6 +69,7 @@ struct farm_link {
   std::uint64_t farm = 0;
 };
 
+/// A worker's first word to its master; later, each `farm_result` also means "ready".
 struct farm_ready {
   std::uint64_t farm = 0;
   caf::actor worker;
@@ -128,21 +131,40 @@ template <class Task, class F>
 task<void> farm_worker_loop(context& self, F fn) {
   auto link = co_await receive<farm_link>(self);
   auto mine = link.farm;
+  // Ready once; afterwards each result says the worker is ready for the next task.
+  self.send(link.master, farm_ready{mine, self.handle()});
   for (;;) {
-    self.send(link.master, farm_ready{mine, self.handle()});
     auto job = co_await receive<farm_job>(
         self, where([mine](const farm_job& j) { return j.farm == mine; }));
     if (job.stop)
       co_return;
     const auto& t = job.task.template get_as<Task>(0);
-    using out = std::invoke_result_t<F&, context&, const Task&>;
-    caf::message value;
-    if constexpr (::troupe::detail::is_task<out>::value)
-      value = caf::make_message(co_await fn(self, t));
-    else
-      value = caf::make_message(fn(self, t));
+    auto value = caf::make_message(co_await fn(self, t));
     self.send(link.master, farm_result{mine, job.id, std::move(value)});
   }
+}
+
+/// A worker whose function returns its result directly: a behavior, without a coroutine's
+/// suspension and resumption per task (measured: farm_overhead, docs/PERFORMANCE.md).
+template <class Task, class F>
+behavior farm_worker_behavior(context& self, F fn) {
+  auto link = std::make_shared<farm_link>();
+  return {
+      [&self, link](farm_link& l) {
+        *link = std::move(l);
+        self.send(link->master, farm_ready{link->farm, self.handle()});
+      },
+      [&self, link, fn](farm_job& job) {
+        if (job.farm != link->farm)
+          return;
+        if (job.stop) {
+          self.quit();
+          return;
+        }
+        auto value = caf::make_message(fn(self, job.task.template get_as<Task>(0)));
+        self.send(link->master, farm_result{link->farm, job.id, std::move(value)});
+      },
+  };
 }
 
 } // namespace detail
@@ -157,7 +179,12 @@ task<void> farm_worker_loop(context& self, F fn) {
 /// ```
 template <class Task, class F>
 actor_factory farm_worker(F fn) {
-  return make_factory<>([fn](context& self) { return detail::farm_worker_loop<Task>(self, fn); });
+  using out = std::invoke_result_t<F&, context&, const Task&>;
+  if constexpr (::troupe::detail::is_task<out>::value)
+    return make_factory<>([fn](context& self) { return detail::farm_worker_loop<Task>(self, fn); });
+  else
+    return make_factory<>(
+        [fn](context& self) { return detail::farm_worker_behavior<Task>(self, fn); });
 }
 
 /// Runs `tasks` (ids 0..n-1) on a farm of `opts.worker_type` workers on this node and the
