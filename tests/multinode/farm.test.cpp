@@ -23,7 +23,8 @@ TEST_CASE("farm with workers on two processes gives every task's result once",
 TEST_CASE("farm whose workers' process is killed mid-run redoes their tasks here, each once",
           "[multinode][farm]") {
   listener server{TROUPE_TEST_FARM_NODE_EXE, {"--hold", "true"}};
-  process client{TROUPE_TEST_FARM_NODE_EXE, {"--join", server.address(), "--tasks", "300"}};
+  // Enough tasks (1 ms each here) that the remote workers, slower to start, get some first.
+  process client{TROUPE_TEST_FARM_NODE_EXE, {"--join", server.address(), "--tasks", "3000"}};
   // Under way: each remote worker holds a task it never finishes, so the farm cannot end
   // before the kill.
   for (int held = 0; held < 2; ++held)
@@ -37,5 +38,5 @@ TEST_CASE("farm whose workers' process is killed mid-run redoes their tasks here
        << client.err());
   REQUIRE(code == 0);
   CHECK(value_of(client.out(), "summary") ==
-        "300 outcomes, 300 ids, 0 failed, values right, 2 retried, 2 workers lost");
+        "3000 outcomes, 3000 ids, 0 failed, values right, 2 retried, 2 workers lost");
 }
