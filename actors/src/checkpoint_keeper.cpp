@@ -44,17 +44,20 @@ result<void> checkpoint_keeper::add(checkpoint_piece piece) {
   return hand_over(std::move(done));
 }
 
-result<void> checkpoint_keeper::written() {
+result<std::filesystem::path> checkpoint_keeper::written() {
   // Only this keeper starts writes: not busy now means the outcome is there, unread.
   if (writer_->busy())
-    return {};
+    return std::filesystem::path{};
   if (auto previous = writer_->wait(); !previous)
-    return previous;
-  if (!held_)
-    return {};
-  auto done = std::move(*held_);
-  held_.reset();
-  return hand_over(std::move(done));
+    return previous.error();
+  auto done = last_; // the one write in flight was the last handed over
+  if (held_) {
+    auto next = std::move(*held_);
+    held_.reset();
+    if (auto started = hand_over(std::move(next)); !started)
+      return started.error();
+  }
+  return done;
 }
 
 result<void> checkpoint_keeper::finish() {

@@ -125,10 +125,13 @@ public:
   void on_written(const detail::checkpoint_written& news) {
     if (news.run != run_ || done_ || !keeper_)
       return;
-    if (auto ok = keeper_->written(); !ok) {
+    auto ok = keeper_->written();
+    if (!ok) {
       fail(ok.error().message());
       return;
     }
+    if (!ok->empty() && cfg_.on_checkpoint)
+      cfg_.on_checkpoint(*ok);
     if (waiting_for_writer_ && !keeper_->holding()) {
       waiting_for_writer_ = false;
       decide();

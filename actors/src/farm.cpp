@@ -105,7 +105,6 @@ public:
       idle_.push_back(w->second.handle); // a result means ready for the next task
     }
     assigned_.erase(owner);
-    --in_flight_;
     outcomes_[r.id].value = std::move(r.value);
     settle(r.id);
     dispatch();
@@ -124,7 +123,6 @@ public:
     if (info.job) {
       auto id = *info.job;
       assigned_.erase(id);
-      --in_flight_;
       auto why = news.how ? std::string{"it ended before answering"} : news.how.error().message();
       if (outcomes_[id].attempts >= opts_.max_attempts) {
         outcomes_[id].failure =
@@ -164,7 +162,7 @@ private:
   }
 
   void dispatch() {
-    while (!idle_.empty() && !pending_.empty() && in_flight_ < limit_) {
+    while (!idle_.empty() && !pending_.empty() && assigned_.size() < limit_) {
       auto w = std::move(idle_.front());
       idle_.pop_front();
       auto info = workers_.find(w.address());
@@ -175,7 +173,6 @@ private:
       ++outcomes_[id].attempts;
       info->second.job = id;
       assigned_.emplace(id, w.address());
-      ++in_flight_;
       self_.send(w, farm_job{id_, id, false, tasks_[id]});
     }
   }
@@ -227,7 +224,6 @@ private:
   std::map<caf::actor_addr, worker_info> workers_;
   std::unordered_map<std::uint64_t, caf::actor_addr> assigned_;
   std::size_t limit_ = 0;
-  std::size_t in_flight_ = 0;
   std::size_t settled_ = 0;
   farm_summary summary_;
   bool done_ = false;

@@ -2,8 +2,6 @@
 
 #include <system_error>
 
-#include <troupe/actors/restart.hpp>
-
 namespace troupe::actors {
 
 void run_options::add_to(node_config& cfg) {
@@ -63,18 +61,28 @@ error as_bad_option(const error& e, const std::string& prefix = {}) {
 
 } // namespace
 
+result<std::optional<restart_point>> run_options::restart_from(const driver_config& dc) const {
+  if (restart.empty())
+    return std::optional<restart_point>{};
+  auto found = load_restart(restart, dc.label, dc.layout, dc.parts);
+  if (!found)
+    return as_bad_option(found.error(), "--restart " + restart + ": ");
+  if (found->step > dc.steps)
+    return error{errc::bad_option, "--restart " + restart + ": the checkpoint is at step " +
+                                       std::to_string(found->step) + ", past --steps " +
+                                       std::to_string(dc.steps) + "; ask for at least " +
+                                       std::to_string(found->step) + " steps"};
+  return std::optional<restart_point>{std::move(*found)};
+}
+
 result<driver_summary> simulate(node& n, const run_options& opts, driver_config dc,
                                 const caf::message& args) {
   if (auto ok = opts.apply(dc); !ok)
     return as_bad_option(ok.error());
-  std::optional<restart_point> from;
-  if (!opts.restart.empty()) {
-    auto found = load_restart(opts.restart, dc.label, dc.layout, dc.parts);
-    if (!found)
-      return as_bad_option(found.error(), "--restart " + opts.restart + ": ");
-    from = std::move(*found);
-  }
-  auto run = driver::start(n, dc, args, std::move(from));
+  auto from = opts.restart_from(dc);
+  if (!from)
+    return from.error();
+  auto run = driver::start(n, dc, args, std::move(*from));
   if (!run)
     return as_bad_option(run.error());
   return run->wait();

@@ -33,9 +33,8 @@ part_bytes reusable_bytes() {
     return {};
   // The largest first: parts of one run differ by a row at most, so the buffers settle at the
   // largest part's size and no part reallocates.
-  auto largest = std::max_element(p.free.begin(), p.free.end(), [](auto& a, auto& b) {
-    return a.capacity() < b.capacity();
-  });
+  auto largest = std::max_element(p.free.begin(), p.free.end(),
+                                  [](auto& a, auto& b) { return a.capacity() < b.capacity(); });
   auto out = std::move(*largest);
   p.free.erase(largest);
   out.clear();

@@ -32,30 +32,14 @@
 
 namespace {
 
-// With --restart DIR, the newest valid checkpoint there (for `dc`, no later than --steps);
-// without, nothing. Errors name the flag.
-troupe::result<std::optional<troupe::actors::restart_point>>
-restart_point(const heat2d::params& p, const troupe::actors::run_options& opts,
-              const troupe::actors::driver_config& dc) {
-  if (opts.restart.empty())
-    return std::optional<troupe::actors::restart_point>{};
-  auto found = troupe::actors::load_restart(opts.restart, dc.label, dc.layout, dc.parts);
-  if (!found)
-    return troupe::error{found.error().code(),
-                         "--restart " + opts.restart + ": " + found.error().message()};
-  if (found->step > p.steps)
-    return troupe::error{troupe::errc::bad_option,
-                         "--restart " + opts.restart + ": the checkpoint is at step " +
-                             std::to_string(found->step) + ", past --steps " +
-                             std::to_string(p.steps) + "; ask for at least " +
-                             std::to_string(found->step) + " steps"};
-  std::printf("restart: step %" PRId64 " from %s\n", found->step, found->path.c_str());
-  if (auto alpha = found->values.get("alpha"); alpha && *alpha != p.alpha)
+// What a restart tells the user: where it resumes, and a changed alpha that replaces --alpha.
+void announce(const troupe::actors::restart_point& from, const heat2d::params& p) {
+  std::printf("restart: step %" PRId64 " from %s\n", from.step, from.path.c_str());
+  if (auto alpha = from.values.get("alpha"); alpha && *alpha != p.alpha)
     std::fprintf(stderr,
                  "heat2d: alpha %g from the checkpoint (changed during the run) replaces "
                  "--alpha %g\n",
                  *alpha, p.alpha);
-  return std::optional{std::move(*found)};
 }
 
 } // namespace
@@ -115,11 +99,18 @@ int main(int argc, char** argv) {
     dc.label = "heat2d";
     dc.layout = heat2d::run_shape(p);
     dc.time_step = p.dt;
-    auto from = restart_point(p, opts, dc);
+    // Tells whoever watches stdout which checkpoints are safe to restart from.
+    dc.on_checkpoint = [](const std::filesystem::path& written) {
+      std::printf("checkpoint written: %s\n", written.c_str());
+      std::fflush(stdout);
+    };
+    auto from = opts.restart_from(dc);
     if (!from) {
       std::fprintf(stderr, "heat2d: %s\n", from.error().message().c_str());
       return 2;
     }
+    if (*from)
+      announce(**from, p);
     if (!opts.checkpoint_dir.empty())
       if (auto made = troupe::actors::make_checkpoint_dir(opts.checkpoint_dir); !made) {
         std::fprintf(stderr, "heat2d: --checkpoint-dir %s: %s\n", opts.checkpoint_dir.c_str(),

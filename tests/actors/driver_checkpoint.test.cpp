@@ -176,7 +176,13 @@ TEST_CASE("driver checkpoints every part's state at checkpoint boundaries and th
   auto n = checkpoint_node();
   scratch_dir dir;
   auto out = std::make_shared<finals>();
-  auto done = run_to_end(n, config(47, dir.path(), 20), out);
+  auto dc = config(47, dir.path(), 20);
+  // Told on the driver, once each write completed while the run went on.
+  auto told = std::make_shared<std::vector<std::filesystem::path>>();
+  dc.on_checkpoint = [told](const std::filesystem::path& p) { told->push_back(p); };
+  auto done = run_to_end(n, dc, out);
+  REQUIRE_FALSE(told->empty());
+  CHECK(told->front() == ta::checkpoint_path(dir.path(), 20));
   CHECK(done.last_checkpoint == ta::checkpoint_path(dir.path(), 47));
   // Taken at 20, 40 and 47; the directory keeps the newest two.
   CHECK(troupe::test::names_in(dir.path()) ==

@@ -1,11 +1,12 @@
 // Supervisors (troupe/actors/supervisor.hpp): one_for_one, one_for_all and rest_for_one restart
 // the right children, restart intensity ends the supervisor with the failing child's reason
 // (an exception's text included), nested supervisors, children that end normally.
-#include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -29,30 +30,45 @@ troupe::node sup_node() {
   return std::move(*n);
 }
 
-// A child that runs until ended.
-troupe::task<> idle(troupe::context& self) {
-  co_await troupe::sleep(self, troupe::infinite);
-}
+// The starts of the children that report to it: tests wait on it instead of polling.
+class start_log {
+public:
+  // Notes a start; returns how many there were.
+  int note() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    cv_.notify_all();
+    return ++count_;
+  }
 
-ta::child_spec idle_child(std::string name) {
-  return {std::move(name),
-          [](troupe::node& n) { return troupe::result<caf::actor>{troupe::spawn(n, idle)}; }};
-}
+  int count() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return count_;
+  }
 
-// A child that throws "boom <k>" on each of its first `fails` starts, then runs until ended
-// or, given `done`, until that is set (checked every millisecond).
-ta::child_spec crashing_child(std::string name, std::shared_ptr<std::atomic<int>> starts, int fails,
-                              std::shared_ptr<std::atomic<bool>> done = nullptr) {
-  return {std::move(name), [starts, fails, done](troupe::node& n) {
-            auto k = ++*starts;
+  // Waits (at most 30 s) until `n` starts were noted; fails saying `what` otherwise. A query to
+  // the supervisor sent afterwards sees the child started: it is handled after the restart.
+  void wait_for(int n, const char* what) {
+    std::unique_lock<std::mutex> lock{mtx_};
+    if (!cv_.wait_for(lock, 30s, [&] { return count_ >= n; }))
+      FAIL("only " << count_ << " of " << n << " starts within 30 s: " << what);
+  }
+
+private:
+  std::mutex mtx_;
+  std::condition_variable cv_;
+  int count_ = 0;
+};
+
+// A child that throws "boom <k>" on its k-th start while k <= `fails`, then runs until it is
+// sent a string (it then ends normally) or ended.
+ta::child_spec child(std::string name, std::shared_ptr<start_log> log, int fails = 0) {
+  return {std::move(name), [log, fails](troupe::node& n) {
+            auto k = log->note();
             return troupe::result<caf::actor>{
-                troupe::spawn(n, [k, fails, done](troupe::context& self) -> troupe::task<> {
+                troupe::spawn(n, [k, fails](troupe::context& self) -> troupe::task<> {
                   if (k <= fails)
                     throw std::runtime_error("boom " + std::to_string(k));
-                  if (!done)
-                    co_await troupe::sleep(self, troupe::infinite);
-                  while (done && !*done)
-                    co_await troupe::sleep(self, 1ms);
+                  co_await troupe::receive<std::string>(self);
                 })};
           }};
 }
@@ -63,25 +79,14 @@ std::vector<caf::actor> children_of(troupe::node& n, const caf::actor& sup) {
   return *kids;
 }
 
-// Waits (at most 30 s) until every child differs from `before` where `changed` says so and
-// equals it elsewhere, all running.
-void wait_for_restart(troupe::node& n, const caf::actor& sup, const std::vector<caf::actor>& before,
-                      const std::vector<bool>& changed) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  for (;;) {
-    auto now = children_of(n, sup);
-    bool as_expected = now.size() == before.size();
-    for (std::size_t i = 0; as_expected && i < now.size(); ++i)
-      as_expected = now[i] && (changed[i] ? now[i] != before[i] : now[i] == before[i]);
-    if (as_expected)
-      return;
-    if (std::chrono::steady_clock::now() > deadline) {
-      for (std::size_t i = 0; i < now.size(); ++i)
-        UNSCOPED_INFO("child " << i << ": " << (now[i] ? "running" : "none") << ", "
-                               << (now[i] == before[i] ? "same" : "new"));
-      FAIL("the children were not restarted as expected within 30 s");
-    }
-    std::this_thread::sleep_for(1ms); // polling the supervisor, bounded by the deadline
+// Checks that every child is running and differs from `before` where `changed` says so.
+void check_restarted(const std::vector<caf::actor>& now, const std::vector<caf::actor>& before,
+                     const std::vector<bool>& changed) {
+  REQUIRE(now.size() == before.size());
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    CAPTURE(i);
+    CHECK(now[i]);
+    CHECK((now[i] != before[i]) == changed[i]);
   }
 }
 
@@ -96,13 +101,18 @@ TEST_CASE("supervisor strategies restart the failed child or all children or the
   }));
   CAPTURE(static_cast<int>(strategy));
   auto n = sup_node();
+  auto log = std::make_shared<start_log>();
   auto sup = ta::start_supervisor(n, {.name = "s", .strategy = strategy},
-                                  {idle_child("a"), idle_child("b"), idle_child("c")});
+                                  {child("a", log), child("b", log), child("c", log)});
   REQUIRE(sup);
+  log->wait_for(3, "the first starts");
   auto before = children_of(n, *sup);
   REQUIRE(before.size() == 3);
   caf::anon_send_exit(before[1], caf::exit_reason::kill);
-  wait_for_restart(n, *sup, before, changed);
+  log->wait_for(3 + static_cast<int>(std::count(changed.begin(), changed.end(), true)),
+                "the restarts");
+  check_restarted(children_of(n, *sup), before, changed);
+  CHECK(log->count() == 3 + static_cast<int>(std::count(changed.begin(), changed.end(), true)));
   for (std::size_t i = 0; i < 3; ++i)
     if (changed[i])
       CHECK(n.wait(before[i], 10s).error().code() != troupe::errc::timeout);
@@ -117,10 +127,10 @@ TEST_CASE("supervisor strategies restart the failed child or all children or the
 TEST_CASE("supervisor that exceeds its restart intensity ends with the child's reason",
           "[actors][supervisor]") {
   auto n = sup_node();
-  auto starts = std::make_shared<std::atomic<int>>(0);
+  auto starts = std::make_shared<start_log>();
   auto sup = ta::start_supervisor(
       n, {.name = "outer", .max_restarts = 3, .period = std::chrono::minutes{1}},
-      {idle_child("calm"), crashing_child("crasher", starts, 1000)});
+      {child("calm", std::make_shared<start_log>()), child("crasher", starts, 1000)});
   REQUIRE(sup);
   auto ended = n.wait(*sup, 30s);
   REQUIRE_FALSE(ended);
@@ -128,54 +138,46 @@ TEST_CASE("supervisor that exceeds its restart intensity ends with the child's r
       ended.error().message(),
       Catch::Contains("supervisor 'outer': child 'crasher' failed 4 times within 60000 ms: ") &&
           Catch::Contains("boom 4"));
-  CHECK(starts->load() == 4);
+  CHECK(starts->count() == 4);
 }
 
 TEST_CASE("supervisor restarts a child that failed fewer times than its intensity allows, and "
           "ends normally once its transient children ended normally",
           "[actors][supervisor]") {
   auto n = sup_node();
-  auto starts = std::make_shared<std::atomic<int>>(0);
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  auto sup = ta::start_supervisor(
-      n, {.name = "s", .max_restarts = 3},
-      {crashing_child("flaky", starts, 2, done),
-       crashing_child("calm", std::make_shared<std::atomic<int>>(0), 0, done)});
+  auto flaky = std::make_shared<start_log>();
+  auto calm = std::make_shared<start_log>();
+  auto sup = ta::start_supervisor(n, {.name = "s", .max_restarts = 3},
+                                  {child("flaky", flaky, 2), child("calm", calm)});
   REQUIRE(sup);
   // flaky failed twice and runs its third start; a kill from outside is one more failure.
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (starts->load() < 3 || !children_of(n, *sup)[0]) {
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("flaky was not restarted twice within 30 s");
-    std::this_thread::sleep_for(1ms); // polling, bounded by the deadline
-  }
+  flaky->wait_for(3, "flaky's third start");
+  calm->wait_for(1, "calm's start");
   auto kids = children_of(n, *sup);
   caf::anon_send_exit(kids[0], caf::exit_reason::user_shutdown);
-  wait_for_restart(n, *sup, kids, {true, false});
-  CHECK(starts->load() == 4);
+  flaky->wait_for(4, "flaky's restart after the kill");
+  auto now = children_of(n, *sup);
+  check_restarted(now, kids, {true, false});
+  CHECK(flaky->count() == 4);
   CHECK(n.wait(*sup, 50ms).error() == troupe::errc::timeout);
   // Both end normally (transient: not restarted): the supervisor ends, normally.
-  *done = true;
+  for (auto& k : now)
+    caf::anon_send(k, std::string{"done"});
   CHECK(n.wait(*sup, 30s));
 }
 
 TEST_CASE("a nested supervisor that gives up is restarted by its own supervisor",
           "[actors][supervisor]") {
   auto n = sup_node();
-  auto starts = std::make_shared<std::atomic<int>>(0);
+  auto starts = std::make_shared<start_log>();
   // The inner one gives up after its child's second failure; restarted, its child then runs.
   ta::child_spec inner{"inner", [starts](troupe::node& n) {
                          return ta::start_supervisor(n, {.name = "inner", .max_restarts = 1},
-                                                     {crashing_child("deep", starts, 2)});
+                                                     {child("deep", starts, 2)});
                        }};
   auto outer = ta::start_supervisor(n, {.name = "outer", .max_restarts = 2}, {inner});
   REQUIRE(outer);
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (starts->load() < 3) {
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("the inner supervisor was not restarted within 30 s");
-    std::this_thread::sleep_for(1ms);
-  }
+  starts->wait_for(3, "the restarted inner supervisor's child");
   auto kids = children_of(n, *outer);
   REQUIRE(kids.size() == 1);
   REQUIRE(kids[0]);

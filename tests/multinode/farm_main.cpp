@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <future>
 #include <set>
 #include <string>
 
@@ -49,8 +50,9 @@ int main(int argc, char** argv) {
     if (!n.joined()) {
       slow = true;
       hold = held;
-      // Serves workers until the test ends this process (a farm does not end its listener).
-      std::this_thread::sleep_for(std::chrono::hours{1});
+      // Serves workers until the test ends this process (a farm does not end its listener,
+      // and a supervisor test restarts workers here).
+      std::promise<void>{}.get_future().wait();
       return 0;
     }
     std::vector<std::int64_t> list;

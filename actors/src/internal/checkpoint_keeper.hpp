@@ -50,8 +50,9 @@ public:
   /// keeps no state, or a failed earlier write.
   result<void> add(checkpoint_piece piece);
 
-  /// The writer ended a write: its outcome, and the held checkpoint handed over.
-  result<void> written();
+  /// The writer ended a write: the checkpoint it completed (its directory), or the write's
+  /// error; the held checkpoint is handed over.
+  result<std::filesystem::path> written();
 
   /// At the run's end: every piece must be in; hands over the held checkpoint (blocking until
   /// the write before it ends).

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ struct driver_config {
   std::string layout;
   /// Simulation time per step: a checkpoint records the time step·time_step.
   double time_step = 0;
+  /// Called (on the driver actor) with a checkpoint's directory once its write completed
+  /// while the run goes on; the run's last checkpoint is `driver_summary::last_checkpoint`.
+  std::function<void(const std::filesystem::path&)> on_checkpoint;
   /// The run's named parameters and their starting values.
   parameters initial;
   /// How parts spread over this node and the joined ones (part 0 always stays here).

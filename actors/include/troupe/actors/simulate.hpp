@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <caf/message.hpp>
 
 #include <troupe/actors/driver.hpp>
+#include <troupe/actors/restart.hpp>
 #include <troupe/node.hpp>
 #include <troupe/node_config.hpp>
 #include <troupe/result.hpp>
@@ -31,6 +33,12 @@ struct run_options {
 
   /// Puts the flags into `dc`; an error names the flag that is wrong and what to do.
   result<void> apply(driver_config& dc) const;
+
+  /// With `--restart DIR`, the newest valid checkpoint there for the run `dc` describes (its
+  /// label, layout, parts and steps; see `load_restart`); without, nothing. Errors (no valid
+  /// checkpoint, another layout, a checkpoint past the run's `--steps`) are `errc::bad_option`
+  /// naming the flag. Blocks while it reads.
+  result<std::optional<restart_point>> restart_from(const driver_config& dc) const;
 };
 
 /// Runs a simulation from `main` to its end: applies `opts` to `dc`, restarts from the newest
