@@ -58,6 +58,12 @@ public:
       std::fclose(out_);
   }
 
+  /// Sends the child signal `sig` (while it runs).
+  void signal(int sig) {
+    if (pid_ > 0)
+      kill(pid_, sig);
+  }
+
   /// The next line the child printed, without its newline; empty at end of output.
   std::string read_line() {
     std::string line;

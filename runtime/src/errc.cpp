@@ -43,6 +43,10 @@ public:
         return "help requested";
       case errc::foreign_category:
         return "error of a category unknown to this node";
+      case errc::name_taken:
+        return "name taken";
+      case errc::no_such_name:
+        return "no such name";
     }
     return "unknown troupe error";
   }
@@ -101,6 +105,10 @@ const char* to_string(errc e) noexcept {
       return "help_requested";
     case errc::foreign_category:
       return "foreign_category";
+    case errc::name_taken:
+      return "name_taken";
+    case errc::no_such_name:
+      return "no_such_name";
   }
   return "unknown";
 }

@@ -66,9 +66,8 @@ result<node> node::start(node_config config) {
   state.spawner = spawn(*state.sys, spawn_options{.name = "troupe.spawner", .type = "spawner"},
                         detail::spawner, &state);
   state.sys->registry().put(spawner_name, caf::actor_cast<caf::strong_actor_ptr>(state.spawner));
-  if (cfg.listen)
-    if (auto listening = detail::listen(state, *cfg.listen); !listening)
-      return listening.error();
+  if (auto started = detail::start_cluster(state); !started)
+    return started.error();
   if (cfg.join) {
     auto timeout = std::chrono::milliseconds{static_cast<long>(cfg.join_timeout_s * 1000)};
     if (auto joined = result_node.join(*cfg.join, timeout); !joined)

@@ -100,7 +100,7 @@ std::string why_no_connection(const endpoint& ep, steady::time_point deadline) {
 
 } // namespace
 
-result<void> detail::listen(node_state& st, const endpoint& ep) {
+result<void> detail::listen(node_state& st, const endpoint& ep, bool announce) {
   // Publishing the spawner (rather than only opening the port) hands it to joining nodes in
   // CAF's handshake.
   auto port = st.sys->middleman().publish(st.spawner, ep.port, ep.host.c_str(), false);
@@ -110,10 +110,69 @@ result<void> detail::listen(node_state& st, const endpoint& ep) {
                      why_not_bindable(ep, st.sys->render(port.error())) +
                      "); pick a free port, or 0 for any, and a local address"};
   st.bound = endpoint{ep.host, *port};
-  std::printf("listening on %s\n", st.bound->to_string().c_str());
-  std::fflush(stdout);
+  if (announce) {
+    std::printf("listening on %s\n", st.bound->to_string().c_str());
+    std::fflush(stdout);
+  }
   return {};
 }
+
+namespace {
+
+// One attempt to open a CAF connection to the node at `where`: its spawner, or why not.
+struct connect_outcome {
+  std::optional<peer> found;
+  bool foreign = false;
+  std::string why;
+};
+
+connect_outcome connect_once(caf::actor_system& sys, caf::scoped_actor& self, const endpoint& where,
+                             steady::time_point deadline) {
+  connect_outcome out;
+  out.why = why_no_connection(where, deadline);
+  if (!out.why.empty())
+    return out;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+  self->request(sys.middleman().actor_handle(), std::max(left, std::chrono::milliseconds{1}),
+                caf::connect_atom::value, where.host, where.port)
+      .receive(
+          [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
+            if (published)
+              out.found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
+            else
+              out.foreign = true;
+          },
+          [&](caf::error& err) {
+            out.why = err == caf::sec::request_timeout
+                          ? "it accepted the connection but sent no CAF handshake"
+                          : sys.render(err);
+          });
+  return out;
+}
+
+// Introduces this node to the cluster of `first` (connected already): takes its card and
+// says hello; the membership actor meets the other members from there on (membership.cpp).
+// Returns why not, or "" when done. While several nodes connect to one another at once, CAF
+// 0.17 was seen to drop a fresh connection without a word, its request never answered: the
+// caller then connects again.
+std::string join_members(detail::node_state& st, caf::scoped_actor& self, const peer& first,
+                         steady::time_point deadline) {
+  auto attempt =
+      std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()),
+                 std::chrono::milliseconds{1}, std::chrono::milliseconds{1500});
+  std::string why;
+  std::optional<detail::member_card> card;
+  self->request(first.spawner, attempt, detail::card_atom::value)
+      .receive([&](detail::member_card& c) { card = std::move(c); },
+               [&](caf::error& err) { why = "no membership card: " + st.sys->render(err); });
+  if (!card)
+    return why;
+  self->request(st.membership, attempt * 2, detail::join_atom::value, *card)
+      .receive([] {}, [&](caf::error& err) { why = "no hello: " + st.sys->render(err); });
+  return why;
+}
+
+} // namespace
 
 result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout) {
   // Ask the middleman actor instead of calling middleman::connect: that one blocks without a
@@ -122,45 +181,29 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
   // A troupe node publishes its spawner at its listening port, so the handshake brings it along.
   auto& sys = *state_->sys;
   caf::scoped_actor self{sys, true}; // hidden: not one of the actors shutdown awaits
-  auto mm = sys.middleman().actor_handle();
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = steady::now() + timeout;
   std::string last_error;
   for (;;) {
-    last_error = why_no_connection(where, deadline);
-    if (last_error.empty()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      std::optional<peer> found;
-      bool foreign = false;
-      self->request(mm, std::max(left, std::chrono::milliseconds{1}), caf::connect_atom::value,
-                    where.host, where.port)
-          .receive(
-              [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
-                if (published)
-                  found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
-                else
-                  foreign = true;
-              },
-              [&](caf::error& err) {
-                last_error = err == caf::sec::request_timeout
-                                 ? "it accepted the connection but sent no CAF handshake"
-                                 : sys.render(err);
-              });
-      if (found) {
-        state_->joined = found;
-        return *found;
+    auto outcome = connect_once(sys, self, where, deadline);
+    if (outcome.found) {
+      auto why = join_members(*state_, self, *outcome.found, deadline);
+      if (why.empty()) {
+        state_->joined = outcome.found;
+        return *outcome.found;
       }
-      if (foreign)
-        return error{errc::unreachable, "--join " + where.to_string() +
-                                            ": connected, but the peer is not a troupe node "
-                                            "listening there"};
+      outcome.why = "connected, but " + why;
     }
-    if (std::chrono::steady_clock::now() >= deadline)
+    if (outcome.foreign)
+      return error{errc::unreachable, "--join " + where.to_string() +
+                                          ": connected, but the peer is not a troupe node "
+                                          "listening there"};
+    last_error = outcome.why;
+    if (steady::now() >= deadline)
       break;
     // A retry loop of the runtime, not a test: the peer may still be starting.
-    std::this_thread::sleep_for(std::min(std::chrono::milliseconds{100},
-                                         std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             deadline - std::chrono::steady_clock::now())));
+    std::this_thread::sleep_for(
+        std::min(std::chrono::milliseconds{100},
+                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now())));
   }
   auto secs = std::chrono::duration<double>(timeout).count();
   std::ostringstream within;

@@ -10,6 +10,7 @@
 #include <caf/pec.hpp>
 #include <caf/settings.hpp>
 
+#include "internal/cluster_wire.hpp"
 #include "internal/node_flags.hpp"
 
 namespace troupe {
@@ -18,6 +19,7 @@ node_config::node_config(std::string program_name, std::string program_descripti
   : program(std::move(program_name))
   , description(std::move(program_description)) {
   detail::add_error_types(*this);
+  detail::add_cluster_types(*this);
 }
 
 node_config::node_config(node_config&&) = default;

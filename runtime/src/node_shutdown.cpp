@@ -143,6 +143,8 @@ void node::shutdown() {
     return;
   auto& st = *state_;
   auto& sys = *st.sys;
+  detail::untrack_for_signals(st);
+  detail::say_goodbye(st);
   if (st.bound)
     sys.middleman().close(st.bound->port);
   sys.registry().erase(spawner_name);

@@ -54,6 +54,7 @@ behavior detail::spawner(context&, node_state* st) {
           return spawn_refused(a.error().message());
         return std::move(*a);
       },
+      [st](card_atom) { return st->local_card(); },
   };
 }
 

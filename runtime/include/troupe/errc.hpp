@@ -47,6 +47,10 @@ enum class errc : int {
   /// An error of a category this node does not know came from another node; the message names
   /// that category and the error's value there.
   foreign_category = 13,
+  /// A name is registered in the cluster already; the message names its holder.
+  name_taken = 14,
+  /// No actor is registered in the cluster under that name.
+  no_such_name = 15,
 };
 
 /// The enumerator's name, e.g. `"timeout"`.

@@ -21,6 +21,8 @@
 
 namespace troupe {
 
+struct member;
+
 /// A remote node this node joined: its id and the actor that spawns troupe actors there.
 struct peer {
   caf::node_id id;
@@ -71,8 +73,25 @@ public:
   /// The peer joined with `--join`, if any.
   [[nodiscard]] const std::optional<peer>& joined() const noexcept;
 
-  /// Connects to a node listening at `where`, retrying until `timeout`.
+  /// Joins the cluster of the node listening at `where`, retrying until `timeout`: connects to
+  /// it and then to every member it knows (full mesh); yields that node as a peer. A member
+  /// that cannot be reached is named in a warning on stderr and left out.
   result<peer> join(const endpoint& where, std::chrono::milliseconds timeout);
+
+  /// Every member of the cluster this node knows, itself included, ordered by node id (see
+  /// troupe/cluster.hpp for states and events).
+  [[nodiscard]] std::vector<member> members() const;
+
+  /// Blocks until at least `n` members (this node included) are up or suspect.
+  result<void> await_members(std::size_t n, duration timeout) const;
+
+  /// Registers `who` under `name` in the cluster (see troupe/names.hpp); blocks the calling
+  /// (non-actor) thread.
+  result<void> register_name(const std::string& name, const caf::actor& who, duration timeout);
+
+  /// The actor registered as `name` in the cluster; with `wait`, waits until one is, else
+  /// `errc::no_such_name` at once.
+  result<caf::actor> lookup(const std::string& name, duration timeout, bool wait = false);
 
   /// Registers `factory` under `type`, so that `spawn_remote(type)` from other nodes and
   /// `spawn_named(type)` here can start it. Types needed as soon as the node listens or joins

@@ -17,8 +17,11 @@
 #include <caf/actor_addr.hpp>
 #include <caf/actor_system.hpp>
 
+#include <troupe/cluster.hpp>
 #include <troupe/detail/actor_record.hpp>
 #include <troupe/node.hpp>
+
+#include "cluster_wire.hpp"
 
 namespace troupe::detail {
 
@@ -103,16 +106,76 @@ public:
   caf::actor spawner;
   std::mutex factories_mtx;
   std::unordered_map<std::string, actor_factory> factories;
+
+  // The cluster (membership.cpp, names.cpp, node_join.cpp).
+  caf::actor membership;
+  caf::actor names;
+  /// The cluster as the membership actor last published it (`node::members`).
+  mutable std::mutex view_mtx;
+  std::condition_variable view_changed;
+  std::vector<member> view;
+  /// The cards of the members up or suspect, this node's included, ordered by node id.
+  std::vector<member_card> cards;
+  /// Placements made by this node so far (round robin).
+  std::atomic<std::uint64_t> placements{0};
+
+  /// How this node introduces itself to others. Waits until the node set it (right after it
+  /// started listening: a node that joins this one can ask in between).
+  member_card local_card() const {
+    std::unique_lock<std::mutex> lock{card_mtx};
+    card_set.wait_for(lock, std::chrono::seconds{10}, [this] { return card_ready; });
+    return card;
+  }
+
+  void set_card(member_card c) {
+    {
+      std::lock_guard<std::mutex> guard{card_mtx};
+      card = std::move(c);
+      card_ready = true;
+    }
+    card_set.notify_all();
+  }
+
+  caf::node_id node_id() const {
+    return sys->node();
+  }
+
+private:
+  mutable std::mutex card_mtx;
+  mutable std::condition_variable card_set;
+  bool card_ready = false;
+  member_card card;
 };
 
 /// The node state of `sys`, or nullptr when `sys` was not started by a troupe::node.
 node_state* state_of(caf::actor_system& sys) noexcept;
 
-/// Publishes the node's spawner at `ep` and prints `listening on HOST:PORT` (node_network.cpp).
-result<void> listen(node_state& st, const endpoint& ep);
+/// Publishes the node's spawner at `ep`; with `announce`, prints `listening on HOST:PORT`
+/// (node_network.cpp).
+result<void> listen(node_state& st, const endpoint& ep, bool announce);
 
 /// The actor that spawns registered actor types for other nodes (node_spawn.cpp).
 behavior spawner(context& self, node_state* st);
+
+/// The actor that keeps the cluster's members (membership.cpp).
+behavior membership_actor(context& self, node_state* st);
+
+/// The actor that keeps the cluster's registered names (names.cpp).
+behavior names_actor(context& self, node_state* st);
+
+/// Starts the membership and name actors and, with `listen` (given or chosen for a joiner),
+/// listens (node_cluster.cpp).
+result<void> start_cluster(node_state& st);
+
+/// Tells every member that this node leaves, waiting a bounded time (node_cluster.cpp).
+void say_goodbye(node_state& st);
+
+/// Makes SIGTERM and SIGINT say goodbye for the node before the process ends, while the
+/// program leaves them their default action (node_signals.cpp).
+void track_for_signals(node_state& st);
+
+/// Stops that, at the node's end.
+void untrack_for_signals(node_state& st);
 
 /// Spawns the actor type registered as `type` with `args` (node_spawn.cpp).
 result<caf::actor> spawn_registered(node_state& st, const std::string& type, caf::message& args);
