@@ -169,3 +169,21 @@ TEST_CASE("the default Slurm port follows the documented formula and stays below
   CHECK(slurm_default_port(41, 0) != slurm_default_port(42, 0));
   CHECK(slurm_default_port(42, 0) != slurm_default_port(42, 1));
 }
+
+TEST_CASE("parse_args takes --slurm and --slurm-port and refuses a port out of range",
+          "[runtime][job]") {
+  troupe::node_config cfg;
+  const char* argv[] = {"prog", "--slurm", "false", "--slurm-port=23456"};
+  REQUIRE(cfg.parse_args(4, argv));
+  CHECK_FALSE(cfg.slurm);
+  CHECK(cfg.slurm_port == std::optional<std::uint16_t>{23456});
+  for (const char* bad : {"0", "65536", "x", "-1"}) {
+    CAPTURE(bad);
+    troupe::node_config again;
+    const char* args[] = {"prog", "--slurm-port", bad};
+    auto r = again.parse_args(3, args);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message() ==
+          "--slurm-port must be a port number from 1 to 65535 (got '" + std::string{bad} + "')");
+  }
+}

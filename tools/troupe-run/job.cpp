@@ -47,7 +47,7 @@ int exit_code(int wait_status) {
 
 // One rank: its process (leader of its own process group) and its two output streams.
 struct rank_process {
-  rank_process(std::size_t r)
+  explicit rank_process(std::size_t r)
     : rank(r)
     , out("[" + std::to_string(r) + "] ", 1)
     , err("[" + std::to_string(r) + "] ", 2) {
