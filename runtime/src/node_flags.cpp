@@ -85,6 +85,24 @@ result<void> set_pin_workers(node_config& cfg, std::string_view v) {
   return {};
 }
 
+result<void> set_slurm(node_config& cfg, std::string_view v) {
+  auto b = parse_bool("slurm", v);
+  if (!b)
+    return b.error();
+  cfg.slurm = *b;
+  return {};
+}
+
+result<void> set_slurm_port(node_config& cfg, std::string_view v) {
+  unsigned long n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || p != v.data() + v.size() || n == 0 || n > 65535)
+    return error{errc::bad_option,
+                 "--slurm-port must be a port number from 1 to 65535 (got " + quoted(v) + ")"};
+  cfg.slurm_port = static_cast<std::uint16_t>(n);
+  return {};
+}
+
 constexpr std::array flags{
     troupe_flag{"threads", "N", "worker threads (default: one per core)", &set_threads},
     troupe_flag{"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)",
@@ -106,6 +124,14 @@ constexpr std::array flags{
                 "how long the node's end waits for its actors before it names those still "
                 "running and stops waiting (default 5)",
                 &set_seconds<&node_config::shutdown_timeout_s>},
+    troupe_flag{"slurm", "BOOL",
+                "under srun without --listen/--join: rank 0 listens on the step's first host, "
+                "the others join it (default true)",
+                &set_slurm},
+    troupe_flag{"slurm-port", "PORT",
+                "the port of that listener (default 10000 + 10 * (SLURM_JOB_ID mod 2000) + "
+                "(SLURM_STEP_ID mod 10))",
+                &set_slurm_port},
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 // program's options, CAF's keys and the --config file).
 #include <troupe/node_config.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "internal/cluster_wire.hpp"
 #include "internal/node_flags.hpp"
+#include "internal/node_launch.hpp"
 
 namespace troupe {
 
@@ -206,6 +208,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     opt->store(caf::config_value{b});
     put(content, detail::str(opt->full_name()), caf::config_value{b});
   }
+  if (auto placed = detail::apply_launch_environment(*this, &std::getenv); !placed)
+    return placed;
   auto n = detail::worker_threads(*this);
   if (!n)
     return n.error();

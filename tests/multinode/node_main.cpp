@@ -1,6 +1,8 @@
 // A test node for tests/multinode: with --listen it serves actor types "adder" and "thrower"; with
 // --join it runs one --scenario against the listener and prints what it saw, one line per check
-// ("key: value"), for the test to compare. Both ends exit 0 on their own when the joiner is done.
+// ("key: value"), for the test to compare. Both ends exit 0 on their own when the joiner is done
+// (or --clients joiners are). For troupe-run and Slurm: it prints its rank first ("rank: R of
+// S"); --fail-rank makes one rank exit at once, --wait-for-signal keeps every rank until a signal.
 #include <atomic>
 #include <future>
 #include <iostream>
@@ -8,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <troupe/remote.hpp>
@@ -186,17 +190,28 @@ int main(int argc, char** argv) {
   double timeout_s = 5;
   cfg.option(register_point, "register-point", "register the message type 'point'");
   cfg.option(timeout_s, "request-timeout", "seconds each request of a scenario may take");
+  int clients = 1;
+  cfg.option(clients, "clients", "with --listen: serve until this many joiners are done");
+  int fail_rank = -1;
+  int fail_code = 7;
+  cfg.option(fail_rank, "fail-rank", "the rank (TROUPE_RANK) that exits with --fail-code at once");
+  cfg.option(fail_code, "fail-code", "the exit code of --fail-rank");
+  bool wait_for_signal = false;
+  cfg.option(wait_for_signal, "wait-for-signal",
+             "after its part, wait for SIGINT or SIGTERM, say which came, and exit 0");
   cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
   cfg.set("middleman.connection-timeout", caf::timespan{2s});
   auto served = std::make_shared<std::promise<void>>();
-  auto serving = std::make_shared<std::atomic<bool>>(false);
-  cfg.add_actor_type("adder",
-                     troupe::make_factory<int, caf::actor>(
-                         [served, serving](troupe::context& self, int offset, caf::actor client) {
-                           if (!serving->exchange(true))
-                             self.attach_functor([served] { served->set_value(); });
-                           return adder(self, offset, std::move(client));
-                         }));
+  auto done = std::make_shared<std::atomic<int>>(0);
+  cfg.add_actor_type(
+      "adder", troupe::make_factory<int, caf::actor>(
+                   [served, done, &clients](troupe::context& self, int offset, caf::actor client) {
+                     self.attach_functor([served, done, &clients] {
+                       if (done->fetch_add(1) + 1 == clients)
+                         served->set_value();
+                     });
+                     return adder(self, offset, std::move(client));
+                   }));
   cfg.add_actor_type("thrower", troupe::make_factory<>(thrower));
   // node::start rather than troupe::run: whether to register 'point' depends on a flag, and
   // message types must be added before the node starts.
@@ -210,20 +225,42 @@ int main(int argc, char** argv) {
   }
   if (register_point)
     cfg.add_message_type<point>("point");
+  // Blocked before the node's threads start, which inherit the mask: only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  if (wait_for_signal)
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto started = troupe::node::start(std::move(cfg));
   if (!started) {
     std::cerr << "node_main: " << started.error().message() << "\n";
     return 1;
   }
   auto& n = *started;
+  auto rank = n.config().rank;
+  std::cout << "rank: " << rank << " of " << n.config().size << std::endl;
+  if (static_cast<int>(rank) == fail_rank)
+    return fail_code;
+  auto then_wait = [&](int code) {
+    if (!wait_for_signal || code != 0)
+      return code;
+    std::cout << "waiting for a signal" << std::endl;
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::cout << "got " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << std::endl;
+    return 0;
+  };
   if (n.joined()) {
     auto code = std::make_shared<std::promise<int>>();
     auto result = code->get_future();
     troupe::spawn(n, {.name = "client"}, client, *n.joined(), scenario, timeout_s, code);
     code.reset();
-    return result.get();
+    return then_wait(result.get());
   }
   if (n.listening()) {
+    if (wait_for_signal)
+      return then_wait(0);
     served->get_future().wait();
     std::cout << "peer done" << std::endl;
     return 0;

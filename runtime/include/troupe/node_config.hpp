@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -51,7 +52,7 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// instead of sleeping: lower latency, busy cores), `--pin-workers BOOL|auto` (worker i runs
 /// only on the i-th CPU the process may use; auto pins when there is one worker per such CPU;
 /// default false), `--shutdown-timeout SECONDS` (how long the node's end waits for its actors,
-/// default 5).
+/// default 5), `--slurm BOOL` and `--slurm-port PORT` (see `slurm`, `slurm_port`).
 /// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
@@ -125,6 +126,18 @@ public:
   /// worker count equals the number of CPUs in that mask. Off by default: pinned nodes sharing
   /// a host stack their workers on the same CPUs (docs/PERFORMANCE.md).
   std::optional<bool> pin_workers = false;
+  /// This process's rank among the `size` processes of its job, from TROUPE_RANK and
+  /// TROUPE_SIZE (set by troupe-run) or, under Slurm, SLURM_PROCID and SLURM_NTASKS; read by
+  /// `parse_args`. A node started alone is rank 0 of 1.
+  std::size_t rank = 0;
+  std::size_t size = 1;
+  /// Under Slurm (SLURM_PROCID, SLURM_NTASKS, SLURM_STEP_NODELIST set) and with neither
+  /// `--listen` nor `--join`, `parse_args` makes rank 0 listen on the step's first host at
+  /// `slurm_port` and the others join it there (`--slurm false` turns that off).
+  bool slurm = true;
+  /// The port of that listener (`--slurm-port`); unset: 10000 + 10 * (SLURM_JOB_ID mod 2000)
+  /// + (SLURM_STEP_ID mod 10), so that two job steps sharing a host use different ports.
+  std::optional<std::uint16_t> slurm_port;
   /// Actor types registered with `add_actor_type`, copied into the node at its start.
   std::map<std::string, actor_factory> actor_types;
 
