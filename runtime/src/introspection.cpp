@@ -65,9 +65,8 @@ actor_info read_record(const actor_record& rec) {
                                                                   : nullptr;
   };
   auto* name = given(&spawn_options::name);
-  auto* type = given(&spawn_options::type);
   out.name = name != nullptr ? *name : "actor-" + std::to_string(rec.id);
-  out.type = type != nullptr ? *type : std::string{rec.kind};
+  out.type = std::string{type_of(rec)};
   out.parent = rec.parent;
   out.spawned = ticks_to_wall(rec.spawned);
   auto consumed = rec.consumed.load(std::memory_order_relaxed);

@@ -10,6 +10,7 @@
 #include <troupe/detail/kernel.hpp>
 #include <troupe/remote.hpp>
 
+#include "internal/monitor.hpp"
 #include "internal/node_flags.hpp"
 #include "internal/node_state.hpp"
 #include "internal/scheduler.hpp"
@@ -74,6 +75,8 @@ result<node> node::start(node_config config) {
     if (auto joined = result_node.join(*cfg.join, timeout); !joined)
       return joined.error();
   }
+  if (auto monitored = detail::monitor::start_monitor(state); !monitored)
+    return monitored.error();
   return result_node;
 }
 
@@ -95,6 +98,10 @@ std::vector<std::thread::id> node::worker_threads() const {
 
 std::optional<endpoint> node::listening() const {
   return state_->bound;
+}
+
+std::optional<endpoint> node::monitor_address() const {
+  return state_->monitor_address;
 }
 
 const std::optional<peer>& node::joined() const noexcept {
@@ -124,7 +131,7 @@ int run(node_config& cfg, int argc, const char* const* argv, std::function<int(n
   auto n = node::start(std::move(cfg));
   if (!n) {
     std::cerr << program << ": " << n.error().message() << "\n";
-    return 1;
+    return n.error() == errc::bad_option || n.error() == errc::port_unavailable ? 2 : 1;
   }
   try {
     return body(*n);

@@ -23,6 +23,7 @@
 
 #include <troupe/remote.hpp>
 
+#include "internal/monitor.hpp"
 #include "internal/node_state.hpp"
 
 namespace troupe {
@@ -143,6 +144,7 @@ void node::shutdown() {
     return;
   auto& st = *state_;
   auto& sys = *st.sys;
+  detail::monitor::stop_monitor(st);
   if (st.bound)
     sys.middleman().close(st.bound->port);
   sys.registry().erase(spawner_name);

@@ -118,6 +118,22 @@ public:
     }
   }
 
+  /// The next line of stderr (without its newline), as `read_line` reads stdout.
+  std::string read_err_line(std::chrono::milliseconds timeout, std::string_view what) {
+    auto deadline = clock::now() + timeout;
+    for (;;) {
+      if (auto nl = err_.find('\n', err_line_pos_); nl != std::string::npos) {
+        auto line = err_.substr(err_line_pos_, nl - err_line_pos_);
+        err_line_pos_ = nl + 1;
+        return line;
+      }
+      if (err_fd_ < 0)
+        fail("stderr ended before " + std::string{what});
+      if (!pump(deadline))
+        fail("timed out after " + seconds(timeout) + " waiting for " + std::string{what});
+    }
+  }
+
   /// Waits at most `timeout` for the child to exit, reading all its output; returns its exit
   /// code (128 + N when killed by signal N). Throws naming `what` when it does not exit in time.
   int wait(std::chrono::milliseconds timeout, std::string_view what) {
@@ -244,6 +260,7 @@ private:
   std::string out_;
   std::string err_;
   std::size_t line_pos_ = 0;
+  std::size_t err_line_pos_ = 0;
 };
 
 } // namespace troupe::test

@@ -17,6 +17,7 @@
 #include <caf/message.hpp>
 
 #include <troupe/endpoint.hpp>
+#include <troupe/monitor_options.hpp>
 #include <troupe/result.hpp>
 
 namespace troupe {
@@ -125,6 +126,8 @@ public:
   /// worker count equals the number of CPUs in that mask. Off by default: pinned nodes sharing
   /// a host stack their workers on the same CPUs (docs/PERFORMANCE.md).
   std::optional<bool> pin_workers = false;
+  /// The monitor endpoint: on 127.0.0.1 with a free port unless `--monitor off`.
+  monitor_options monitor;
   /// Actor types registered with `add_actor_type`, copied into the node at its start.
   std::map<std::string, actor_factory> actor_types;
 
