@@ -96,9 +96,19 @@ public:
     return out_;
   }
 
-  /// Everything the child wrote to stderr so far.
-  [[nodiscard]] const std::string& err() const noexcept {
-    return err_;
+  /// Everything the child wrote to stderr so far, without the line a troupe node writes when
+  /// its monitor endpoint starts (`monitor on http://HOST:PORT`): tests check that a program
+  /// says nothing else, or exactly one error line. `read_err_line` sees that line too.
+  [[nodiscard]] const std::string& err() const {
+    err_shown_.clear();
+    for (std::size_t at = 0; at < err_.size();) {
+      auto nl = err_.find('\n', at);
+      auto end = nl == std::string::npos ? err_.size() : nl + 1;
+      if (err_.compare(at, monitor_line.size(), monitor_line) != 0)
+        err_shown_.append(err_, at, end - at);
+      at = end;
+    }
+    return err_shown_;
   }
 
   /// The next line of stdout (without its newline), waiting at most `timeout`; throws naming
@@ -261,6 +271,8 @@ private:
   std::string err_;
   std::size_t line_pos_ = 0;
   std::size_t err_line_pos_ = 0;
+  mutable std::string err_shown_;
+  static constexpr std::string_view monitor_line = "monitor on http://";
 };
 
 } // namespace troupe::test

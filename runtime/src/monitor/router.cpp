@@ -144,13 +144,12 @@ std::string serve_bytes(std::string_view bytes, const connection& conn, const se
     while (!parser.is_done()) {
       auto used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
       bytes.remove_prefix(used);
-      if (ec == http::error::need_more) {
+      if (ec == http::error::need_more)
         ec = {};
-        if (used == 0)
-          break;
-      } else if (ec) {
+      // No progress (the rest would come later, e.g. the end of a chunked body): the server
+      // would wait for it until its timeout.
+      if (ec || used == 0)
         break;
-      }
     }
     if (ec) {
       auto status = ec == http::error::header_limit ? 431U
