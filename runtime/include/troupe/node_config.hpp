@@ -52,7 +52,9 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// instead of sleeping: lower latency, busy cores), `--pin-workers BOOL|auto` (worker i runs
 /// only on the i-th CPU the process may use; auto pins when there is one worker per such CPU;
 /// default false), `--shutdown-timeout SECONDS` (how long the node's end waits for its actors,
-/// default 5).
+/// default 5), `--monitor HOST:PORT|off` with `--monitor-token-file FILE`,
+/// `--monitor-allow-control`, `--monitor-timeout SECONDS` (the monitor endpoint,
+/// docs/MONITOR.md).
 /// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
