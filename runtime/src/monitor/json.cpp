@@ -36,35 +36,9 @@ double seconds_between(sys_clock::time_point from, sys_clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-const char* kind_name(await_info::kind k) {
-  switch (k) {
-    case await_info::kind::reply:
-      return "reply";
-    case await_info::kind::receive:
-      return "receive";
-    case await_info::kind::timer:
-      return "timer";
-    case await_info::kind::kernel:
-      return "kernel";
-  }
-  return "?";
-}
-
-const char* state_name(actor_info::state s) {
-  switch (s) {
-    case actor_info::state::running:
-      return "running";
-    case actor_info::state::idle:
-      return "idle";
-    case actor_info::state::suspended:
-      return "suspended";
-  }
-  return "?";
-}
-
 json::object await_json(const await_info& a, sys_clock::time_point now) {
   json::object o;
-  o["kind"] = kind_name(a.what);
+  o["kind"] = to_string(a.what);
   o["since"] = timestamp(a.since);
   o["waiting_seconds"] = seconds_between(a.since, now);
   switch (a.what) {
@@ -94,7 +68,7 @@ json::object actor_json(const actor_info& a, sys_clock::time_point now) {
   o["type"] = a.type;
   o["parent"] = a.parent;
   o["spawned"] = timestamp(a.spawned);
-  o["state"] = state_name(a.current);
+  o["state"] = to_string(a.current);
   o["mailbox"] = a.mailbox_depth;
   o["stashed"] = a.stashed;
   o["dropped"] = a.dropped;
@@ -254,7 +228,7 @@ response actors_response(const troupe::snapshot& snap, std::string_view query) {
   std::vector<const actor_info*> picked;
   for (auto& a : snap.actors)
     if (filter.empty() || contains_text(a.name, filter) || contains_text(a.type, filter) ||
-        contains_text(state_name(a.current), filter))
+        contains_text(to_string(a.current), filter))
       picked.push_back(&a);
   auto matched = picked.size();
   auto by = [&](const actor_info* x, const actor_info* y) {
