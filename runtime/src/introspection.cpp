@@ -15,38 +15,6 @@
 
 namespace troupe {
 
-const char* to_string(await_info::kind k) noexcept {
-  switch (k) {
-    case await_info::kind::reply:
-      return "reply";
-    case await_info::kind::receive:
-      return "receive";
-    case await_info::kind::timer:
-      return "timer";
-    case await_info::kind::kernel:
-      return "kernel";
-  }
-  return "?";
-}
-
-const char* to_string(actor_info::state s) noexcept {
-  switch (s) {
-    case actor_info::state::running:
-      return "running";
-    case actor_info::state::idle:
-      return "idle";
-    case actor_info::state::suspended:
-      return "suspended";
-  }
-  return "?";
-}
-
-const actor_info* snapshot::find(std::string_view name) const noexcept {
-  auto i = std::find_if(actors.begin(), actors.end(),
-                        [name](const actor_info& a) { return a.name == name; });
-  return i != actors.end() ? &*i : nullptr;
-}
-
 namespace detail {
 
 std::string demangle(const std::type_info& ti) {
@@ -65,9 +33,8 @@ actor_info read_record(const actor_record& rec) {
                                                                   : nullptr;
   };
   auto* name = given(&spawn_options::name);
-  auto* type = given(&spawn_options::type);
   out.name = name != nullptr ? *name : "actor-" + std::to_string(rec.id);
-  out.type = type != nullptr ? *type : std::string{rec.kind};
+  out.type = std::string{type_of(rec)};
   out.parent = rec.parent;
   out.spawned = ticks_to_wall(rec.spawned);
   auto consumed = rec.consumed.load(std::memory_order_relaxed);

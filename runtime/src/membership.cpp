@@ -111,14 +111,14 @@ struct membership {
   std::set<caf::node_id> connecting;
 
   member describe(const known& k) const {
-    return member{k.card.id, endpoint{k.card.host, k.card.port}, k.state, k.busy,
-                  false,     peer{k.card.id, k.card.spawner}};
+    return member{k.card.id, endpoint{k.card.host, k.card.port}, k.state,       k.busy,
+                  false,     peer{k.card.id, k.card.spawner},    k.card.monitor};
   }
 
   member describe_self() const {
     auto c = st->local_card();
     return member{c.id, endpoint{c.host, c.port}, member_state::up, meter.share(),
-                  true, peer{c.id, c.spawner}};
+                  true, peer{c.id, c.spawner},    c.monitor};
   }
 
   std::vector<member> view() const {

@@ -10,6 +10,7 @@
 #include <troupe/detail/kernel.hpp>
 #include <troupe/remote.hpp>
 
+#include "internal/monitor.hpp"
 #include "internal/node_flags.hpp"
 #include "internal/node_state.hpp"
 #include "internal/scheduler.hpp"
@@ -66,6 +67,9 @@ result<node> node::start(node_config config) {
   state.spawner = spawn(*state.sys, spawn_options{.name = "troupe.spawner", .type = "spawner"},
                         detail::spawner, &state);
   state.sys->registry().put(spawner_name, caf::actor_cast<caf::strong_actor_ptr>(state.spawner));
+  // The monitor first: the node's membership card names its address.
+  if (auto monitored = detail::monitor::start_monitor(state); !monitored)
+    return monitored.error();
   if (auto started = detail::start_cluster(state); !started)
     return started.error();
   if (cfg.join) {
@@ -96,6 +100,10 @@ std::optional<endpoint> node::listening() const {
   return state_->bound;
 }
 
+std::optional<endpoint> node::monitor_address() const {
+  return state_->monitor_address;
+}
+
 const std::optional<peer>& node::joined() const noexcept {
   return state_->joined;
 }
@@ -123,7 +131,7 @@ int run(node_config& cfg, int argc, const char* const* argv, std::function<int(n
   auto n = node::start(std::move(cfg));
   if (!n) {
     std::cerr << program << ": " << n.error().message() << "\n";
-    return 1;
+    return n.error() == errc::bad_option || n.error() == errc::port_unavailable ? 2 : 1;
   }
   try {
     return body(*n);

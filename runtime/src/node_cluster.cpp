@@ -88,7 +88,13 @@ result<void> detail::start_cluster(node_state& st) {
     if (!host.empty())
       where = endpoint{host, 0};
   }
-  member_card card{st.node_id(), {}, 0, st.membership, st.names, st.spawner};
+  member_card card{st.node_id(),
+                   {},
+                   0,
+                   st.membership,
+                   st.names,
+                   st.spawner,
+                   st.monitor_address ? st.monitor_address->to_string() : std::string{}};
   if (where)
     if (auto listening = listen(st, *where, announce); !listening) {
       // The membership actor waits for the card: give it one, so that the node can end.

@@ -103,6 +103,41 @@ result<void> set_slurm_port(node_config& cfg, std::string_view v) {
   return {};
 }
 
+result<void> set_monitor(node_config& cfg, std::string_view v) {
+  if (v == "off") {
+    cfg.monitor.address.reset();
+    return {};
+  }
+  auto ep = parse_endpoint(v, "--monitor");
+  if (!ep)
+    return error{errc::bad_option, ep.error().message() + "; or --monitor off"};
+  cfg.monitor.address = std::move(*ep);
+  return {};
+}
+
+result<void> set_monitor_token_file(node_config& cfg, std::string_view v) {
+  cfg.monitor.token_file = std::string{v};
+  return {};
+}
+
+result<void> set_monitor_allow_control(node_config& cfg, std::string_view v) {
+  auto b = parse_bool("monitor-allow-control", v);
+  if (!b)
+    return b.error();
+  cfg.monitor.allow_control = *b;
+  return {};
+}
+
+result<void> set_monitor_timeout(node_config& cfg, std::string_view v) {
+  double s = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+  if (ec != std::errc{} || p != v.data() + v.size() || !(s > 0) || s > 1e6)
+    return error{errc::bad_option,
+                 "--monitor-timeout must be a positive number of seconds (got " + quoted(v) + ")"};
+  cfg.monitor.timeout_s = s;
+  return {};
+}
+
 constexpr std::array flags{
     troupe_flag{"threads", "N", "worker threads (default: one per core)", &set_threads},
     troupe_flag{"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)",
@@ -132,6 +167,20 @@ constexpr std::array flags{
                 "the port of that listener (default 10000 + 10 * (SLURM_JOB_ID mod 2000) + "
                 "(SLURM_STEP_ID mod 10))",
                 &set_slurm_port},
+    troupe_flag{"monitor", "HOST:PORT|off",
+                "serve the monitor endpoint there (default 127.0.0.1:0, a free port; see "
+                "docs/MONITOR.md)",
+                &set_monitor},
+    troupe_flag{"monitor-token-file", "FILE",
+                "require the bearer token in FILE (mode 600, at least 32 hex digits); needed for "
+                "a non-loopback --monitor",
+                &set_monitor_token_file},
+    troupe_flag{"monitor-allow-control", "[BOOL]",
+                "serve the monitor's requests that change the node (default false: read-only)",
+                &set_monitor_allow_control},
+    troupe_flag{"monitor-timeout", "SECONDS",
+                "close monitor connections idle, or sending a request, this long (default 5)",
+                &set_monitor_timeout},
 };
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <caf/settings.hpp>
 
 #include "internal/cluster_wire.hpp"
+#include "internal/monitor.hpp"
 #include "internal/node_flags.hpp"
 #include "internal/node_launch.hpp"
 
@@ -89,6 +90,15 @@ result<std::string_view> value_of(const flag_arg& f, arguments& args) {
   if (!args.more())
     return error{errc::bad_option, f.flag() + " needs a value (see --help)"};
   return args.next();
+}
+
+// The value of a switch (`--name`, `--name=BOOL` or `--name BOOL`): true when bare.
+result<std::string_view> switch_value(const flag_arg& f, arguments& args) {
+  if (f.value)
+    return *f.value;
+  if (args.peek() && detail::parse_bool(f.name, *args.peek()))
+    return args.next();
+  return std::string_view{"true"};
 }
 
 // What goes to CAF's parser. CAF's command line takes a boolean only as a bare switch (true):
@@ -191,7 +201,7 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
     if (!f)
       return f.error();
     if (auto* flag = detail::find_troupe_flag(f->name)) {
-      auto v = value_of(*f, args);
+      auto v = flag->arg == "[BOOL]" ? switch_value(*f, args) : value_of(*f, args);
       if (!v)
         return v.error();
       if (auto ok = flag->apply(*this, *v); !ok)
@@ -214,6 +224,8 @@ result<void> node_config::parse_args(int argc, const char* const* argv) {
   if (!n)
     return n.error();
   threads = *n;
+  if (auto checked = detail::monitor::check_options(monitor); !checked)
+    return checked.error();
   apply_scheduler_settings();
   return {};
 }

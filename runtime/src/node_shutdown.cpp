@@ -23,6 +23,7 @@
 
 #include <troupe/remote.hpp>
 
+#include "internal/monitor.hpp"
 #include "internal/node_state.hpp"
 
 namespace troupe {
@@ -145,6 +146,7 @@ void node::shutdown() {
   auto& sys = *st.sys;
   detail::untrack_for_signals(st);
   detail::say_goodbye(st);
+  detail::monitor::stop_monitor(st);
   if (st.bound)
     sys.middleman().close(st.bound->port);
   sys.registry().erase(spawner_name);

@@ -2,6 +2,7 @@
 // spawns and exits on different workers rarely contend.
 #include "internal/node_state.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -32,6 +33,48 @@ void registry::add(actor_record& rec) noexcept {
   ++sh.count;
 }
 
+namespace {
+
+void retire(std::vector<ended_totals>& totals, const actor_record& rec) {
+  auto type = type_of(rec);
+  auto it = std::find_if(totals.begin(), totals.end(),
+                         [&](const ended_totals& t) { return t.type == type; });
+  if (it == totals.end())
+    it = totals.insert(totals.end(), ended_totals{std::string{type}});
+  ++it->ended;
+  it->received += rec.received.load(std::memory_order_relaxed);
+  it->sent += rec.sent.load(std::memory_order_relaxed);
+  it->busy_ticks += rec.busy_ticks.load(std::memory_order_relaxed);
+}
+
+} // namespace
+
+std::string_view type_of(const actor_record& rec) noexcept {
+  if (rec.given != nullptr && !rec.given->type.empty())
+    return rec.given->type;
+  return rec.kind;
+}
+
+std::vector<ended_totals> registry::ended() const {
+  std::vector<ended_totals> out;
+  for (auto& sh : shards_) {
+    std::lock_guard<spinlock> guard{sh.lock};
+    for (auto& t : sh.ended) {
+      auto it = std::find_if(out.begin(), out.end(),
+                             [&](const ended_totals& o) { return o.type == t.type; });
+      if (it == out.end()) {
+        out.push_back(t);
+        continue;
+      }
+      it->ended += t.ended;
+      it->received += t.received;
+      it->sent += t.sent;
+      it->busy_ticks += t.busy_ticks;
+    }
+  }
+  return out;
+}
+
 void registry::remove(actor_record& rec) noexcept {
   {
     auto& sh = shards_[rec.shard];
@@ -46,6 +89,7 @@ void registry::remove(actor_record& rec) noexcept {
       rec.next->prev = rec.prev;
     rec.prev = rec.next = nullptr;
     --sh.count;
+    retire(sh.ended, rec);
   }
   if (watched_.load(std::memory_order_seq_cst))
     count_removal();

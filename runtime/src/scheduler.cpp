@@ -33,6 +33,22 @@ struct clock_access {
   }
 };
 
+worker_idle& idle_record(caf::scheduler::worker<stealing>* worker) noexcept {
+  // Only troupe's coordinator runs workers with the `stealing` policy.
+  return static_cast<coordinator*>(worker->parent())->idle(worker->id());
+}
+
+std::chrono::nanoseconds coordinator::busy(std::size_t i) const noexcept {
+  auto now = ticks();
+  auto& rec = idle_[i];
+  auto idle = rec.total.load(std::memory_order_relaxed);
+  auto since = rec.since.load(std::memory_order_relaxed);
+  if (since != 0 && since < now)
+    idle += now - since;
+  auto elapsed = now > started_ ? now - started_ : 0;
+  return ticks_to_ns(elapsed > idle ? elapsed - idle : 0);
+}
+
 void filtered_clock::set_ordinary_timeout(time_point t, caf::abstract_actor* self,
                                           caf::atom_value type, uint64_t id) {
   clock_access::note_timeout(self);

@@ -2,7 +2,10 @@
 // and the name registry (unique names, lookups from every node, names dropped with their node).
 #include <algorithm>
 #include <csignal>
+#include <map>
 #include <string>
+
+#include <support/http.hpp>
 
 #include "nodes.hpp"
 
@@ -47,6 +50,19 @@ TEST_CASE("three nodes each joining a different member all list the same three m
   CHECK_THAT(ma, Catch::Contains(b.address()));
   CHECK_THAT(ma, Catch::Contains(self_c));
   CHECK(std::count(ma.begin(), ma.end(), ' ') == 2);
+
+  // The monitor of any member lists the whole cluster, with each member's monitor.
+  auto line = c.read_err_line(start_timeout, "c's 'monitor on' line");
+  const std::string prefix = "monitor on http://127.0.0.1:";
+  REQUIRE(line.rfind(prefix, 0) == 0);
+  http_client http{std::stoi(line.substr(prefix.size()))};
+  http.get("/api/v1/cluster");
+  auto r = http.response(start_timeout);
+  CHECK(r.status == 200);
+  for (auto& addr : {a.address(), b.address(), self_c})
+    CHECK_THAT(r.body, Catch::Contains("\"address\":\"" + addr + "\",\"state\":\"up\""));
+  CHECK(std::count(r.body.begin(), r.body.end(), '{') == 4);
+  CHECK_THAT(r.body, Catch::Contains("\"monitor\":\"http://127.0.0.1:"));
 }
 
 TEST_CASE("a member that ends cleanly or gets SIGTERM is reported left; one killed or stopped "
@@ -115,4 +131,24 @@ TEST_CASE("a name is unique in the cluster, found from every node, and dropped w
   CHECK(await_line(c, "event ", start_timeout, "c's event") == holder.address() + " down");
   auto looked = await_line(c, "lookup alpha", start_timeout, "c's second lookup");
   CHECK_THAT(looked, Catch::StartsWith(" failed: no_such_name: no actor is registered as 'alpha'"));
+}
+
+TEST_CASE("spawn_placed round robin puts actors on every member in turn, and on a given node "
+          "there",
+          "[multinode][cluster][placement]") {
+  listener a{exe, {"--expect", "3"}};
+  listener b{exe, joined(a.address(), {"--expect", "3"})};
+  process c{exe, joined(a.address(), {"--expect", "3", "--place", "6"})};
+  auto self_c = await_line(c, "self ", start_timeout, "c's address");
+  std::map<std::string, int> count;
+  for (int i = 0; i < 6; ++i)
+    ++count[await_line(c, "placed ", start_timeout, "a placement")];
+  CHECK(count.size() == 3);
+  CHECK(count[a.address()] == 2);
+  CHECK(count[b.address()] == 2);
+  CHECK(count[self_c] == 2);
+  auto on_first = await_line(c, "placed on first ", start_timeout, "the placement on a node");
+  auto paren = on_first.find(" (expected ");
+  REQUIRE(paren != std::string::npos);
+  CHECK(on_first.substr(0, paren) + ")" == on_first.substr(paren + 11));
 }

@@ -7,6 +7,9 @@
 //   --lookup NAME      looks NAME up (--await-name: waiting until it exists) and asks it to
 //                      echo: "lookup NAME: REPLY" or "lookup NAME failed: CODE: TEXT"
 //   --lookup-after-down NAME   with --watch: looks NAME up again after the first down event
+//   --place N          spawns N actors of type "where" round robin and prints "placed ADDR" for
+//                      each (the node it landed on), then one on the first member by id:
+//                      "placed on first ADDR"
 //   --exit             returns from main after the above (a clean end) instead of serving
 #include <algorithm>
 #include <condition_variable>
@@ -20,6 +23,7 @@
 
 #include <troupe/cluster.hpp>
 #include <troupe/names.hpp>
+#include <troupe/placement.hpp>
 #include <troupe/troupe.hpp>
 
 using namespace std::chrono_literals;
@@ -43,6 +47,16 @@ std::string describe(const troupe::error& e) {
 
 troupe::behavior echo(troupe::context&, std::string name) {
   return {[name](const std::string& s) { return name + " echoes " + s; }};
+}
+
+// Answers "where?" with the address of its node.
+troupe::behavior where(troupe::context& self) {
+  return {[&self](const std::string&) {
+    for (auto& m : troupe::cluster_members(self))
+      if (m.local)
+        return m.address.to_string();
+    return std::string{"?"};
+  }};
 }
 
 troupe::task<> watcher(troupe::context& self) {
@@ -78,6 +92,9 @@ int main(int argc, char** argv) {
   cfg.option(await_name, "await-name", "a name to wait for, look up and ask");
   cfg.option(after_down, "lookup-after-down", "a name to look up after a member is down");
   cfg.option(exit_after, "exit", "return from main when done");
+  int place = 0;
+  cfg.option(place, "place", "actors to spawn round robin");
+  cfg.add_actor_type("where", troupe::make_factory<>(where));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
     if (expect > 0) {
       if (auto ok = n.await_members(static_cast<std::size_t>(expect), 60s); !ok) {
@@ -120,6 +137,23 @@ int main(int argc, char** argv) {
       look(lookup, false);
     if (!await_name.empty())
       look(await_name, true);
+    auto ask = [&](const caf::actor& a) {
+      std::string out = "?";
+      caf::scoped_actor self{n.system()};
+      self->request(a, 10s, std::string{"where?"})
+          .receive([&](std::string& s) { out = s; }, [](caf::error&) {});
+      return out;
+    };
+    for (int i = 0; i < place; ++i) {
+      auto a = n.spawn_placed(troupe::placement::round_robin(), "where", caf::message{}, 10s);
+      say(a ? "placed " + ask(*a) : "place failed: " + describe(a.error()));
+    }
+    if (place > 0) {
+      auto first = n.members().front();
+      auto a = n.spawn_placed(troupe::placement::on(first.id), "where", caf::message{}, 10s);
+      say(a ? "placed on first " + ask(*a) + " (expected " + first.address.to_string() + ")"
+            : "place failed: " + describe(a.error()));
+    }
     say("ready");
     if (!after_down.empty()) {
       std::unique_lock<std::mutex> lock{down_mtx};

@@ -96,9 +96,25 @@ public:
     return out_;
   }
 
-  /// Everything the child wrote to stderr so far.
-  [[nodiscard]] const std::string& err() const noexcept {
-    return err_;
+  /// Everything the child wrote to stderr so far, without the line a troupe node writes when
+  /// its monitor endpoint starts (`monitor on http://HOST:PORT`, also with troupe-run's rank
+  /// prefix): tests check that a program
+  /// says nothing else, or exactly one error line. `read_err_line` sees that line too.
+  [[nodiscard]] const std::string& err() const {
+    err_shown_.clear();
+    for (std::size_t at = 0; at < err_.size();) {
+      auto nl = err_.find('\n', at);
+      auto end = nl == std::string::npos ? err_.size() : nl + 1;
+      // troupe-run prefixes each line with its rank: "[2] monitor on ...".
+      auto text = at;
+      if (err_.compare(at, 1, "[") == 0)
+        if (auto close = err_.find("] ", at); close != std::string::npos && close < end)
+          text = close + 2;
+      if (err_.compare(text, monitor_line.size(), monitor_line) != 0)
+        err_shown_.append(err_, at, end - at);
+      at = end;
+    }
+    return err_shown_;
   }
 
   /// The next line of stdout (without its newline), waiting at most `timeout`; throws naming
@@ -113,6 +129,22 @@ public:
       }
       if (out_fd_ < 0)
         fail("stdout ended before " + std::string{what});
+      if (!pump(deadline))
+        fail("timed out after " + seconds(timeout) + " waiting for " + std::string{what});
+    }
+  }
+
+  /// The next line of stderr (without its newline), as `read_line` reads stdout.
+  std::string read_err_line(std::chrono::milliseconds timeout, std::string_view what) {
+    auto deadline = clock::now() + timeout;
+    for (;;) {
+      if (auto nl = err_.find('\n', err_line_pos_); nl != std::string::npos) {
+        auto line = err_.substr(err_line_pos_, nl - err_line_pos_);
+        err_line_pos_ = nl + 1;
+        return line;
+      }
+      if (err_fd_ < 0)
+        fail("stderr ended before " + std::string{what});
       if (!pump(deadline))
         fail("timed out after " + seconds(timeout) + " waiting for " + std::string{what});
     }
@@ -244,6 +276,9 @@ private:
   std::string out_;
   std::string err_;
   std::size_t line_pos_ = 0;
+  std::size_t err_line_pos_ = 0;
+  mutable std::string err_shown_;
+  static constexpr std::string_view monitor_line = "monitor on http://";
 };
 
 } // namespace troupe::test

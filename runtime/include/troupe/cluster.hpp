@@ -51,6 +51,8 @@ struct member {
   bool local = false;
   /// Its id and spawner, for `spawn_remote`.
   peer at;
+  /// Its monitor endpoint ("HOST:PORT"; empty with `--monitor off`).
+  std::string monitor;
 };
 
 /// A member whose state changed, sent to the actors that subscribed (`subscribe_members`).

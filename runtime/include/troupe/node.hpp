@@ -22,6 +22,7 @@
 namespace troupe {
 
 struct member;
+struct placement;
 
 /// A remote node this node joined: its id and the actor that spawns troupe actors there.
 struct peer {
@@ -70,6 +71,10 @@ public:
   /// The address this node listens on (with the bound port), if any.
   [[nodiscard]] std::optional<endpoint> listening() const;
 
+  /// The address of this node's monitor endpoint (with the bound port), unless
+  /// `--monitor off` (docs/MONITOR.md).
+  [[nodiscard]] std::optional<endpoint> monitor_address() const;
+
   /// The peer joined with `--join`, if any.
   [[nodiscard]] const std::optional<peer>& joined() const noexcept;
 
@@ -103,6 +108,11 @@ public:
 
   /// Spawns an actor registered as `type` on `where`; blocks the calling (non-actor) thread.
   result<caf::actor> spawn_remote(const peer& where, const std::string& type, caf::message args,
+                                  std::chrono::milliseconds timeout);
+
+  /// Spawns an actor registered as `type` on the member of the cluster that `p` picks (see
+  /// troupe/placement.hpp); blocks the calling (non-actor) thread.
+  result<caf::actor> spawn_placed(const placement& p, const std::string& type, caf::message args,
                                   std::chrono::milliseconds timeout);
 
   /// Every live troupe actor now.
@@ -181,7 +191,8 @@ actor_factory make_factory(F fn, std::string type = {}) {
 
 /// The usual `main`: parses options into `cfg` (printing `--help`), starts a node that takes
 /// `cfg` over (moved from: read the node's `config()` in `body`), runs `body`, and turns
-/// errors into one line on stderr (`program: message`): exit code 2 for bad options, 1 else.
+/// errors into one line on stderr (`program: message`): exit code 2 for bad options (also a
+/// port that cannot be bound), 1 else.
 int run(node_config& cfg, int argc, const char* const* argv, std::function<int(node&)> body);
 
 } // namespace troupe

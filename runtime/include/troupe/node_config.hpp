@@ -18,6 +18,7 @@
 #include <caf/message.hpp>
 
 #include <troupe/endpoint.hpp>
+#include <troupe/monitor_options.hpp>
 #include <troupe/result.hpp>
 
 namespace troupe {
@@ -52,7 +53,10 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// instead of sleeping: lower latency, busy cores), `--pin-workers BOOL|auto` (worker i runs
 /// only on the i-th CPU the process may use; auto pins when there is one worker per such CPU;
 /// default false), `--shutdown-timeout SECONDS` (how long the node's end waits for its actors,
-/// default 5), `--slurm BOOL` and `--slurm-port PORT` (see `slurm`, `slurm_port`).
+/// default 5), `--slurm BOOL` and `--slurm-port PORT` (see `slurm`, `slurm_port`),
+/// `--monitor HOST:PORT|off` with `--monitor-token-file FILE`,
+/// `--monitor-allow-control`, `--monitor-timeout SECONDS` (the monitor endpoint,
+/// docs/MONITOR.md).
 /// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
@@ -138,6 +142,8 @@ public:
   /// The port of that listener (`--slurm-port`); unset: 10000 + 10 * (SLURM_JOB_ID mod 2000)
   /// + (SLURM_STEP_ID mod 10), so that two job steps sharing a host use different ports.
   std::optional<std::uint16_t> slurm_port;
+  /// The monitor endpoint: on 127.0.0.1 with a free port unless `--monitor off`.
+  monitor_options monitor;
   /// Actor types registered with `add_actor_type`, copied into the node at its start.
   std::map<std::string, actor_factory> actor_types;
 

@@ -53,7 +53,17 @@ public:
     , args_(std::move(args)) {
   }
 
+  /// An await that fails at once with `failed` (no node to spawn on).
+  spawn_remote_awaiter(context& self, error failed, std::string type)
+    : reply_await(self)
+    , type_(std::move(type))
+    , timeout_(duration::zero()) {
+    early_ = error{failed.code(), what() + ": " + failed.message()};
+  }
+
   bool await_ready() {
+    if (early_)
+      return true;
     if (!spawner_) {
       early_ = error{errc::unreachable, what() + ": not joined to that node (no spawner)"};
       return true;

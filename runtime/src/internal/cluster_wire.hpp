@@ -13,7 +13,8 @@
 
 namespace troupe::detail {
 
-/// A node as it introduces itself: its id, where it listens, and its three service actors.
+/// A node as it introduces itself: its id, where it listens, its three service actors and its
+/// monitor.
 struct member_card {
   caf::node_id id;
   std::string host;
@@ -21,12 +22,14 @@ struct member_card {
   caf::actor membership;
   caf::actor names;
   caf::actor spawner;
+  /// Its monitor endpoint ("HOST:PORT"), or "" with `--monitor off`.
+  std::string monitor;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_card& x) {
   return f(caf::meta::type_name("troupe.member_card"), x.id, x.host, x.port, x.membership, x.names,
-           x.spawner);
+           x.spawner, x.monitor);
 }
 
 /// Where a member is, as members tell each other: no actor handles, so that a node never

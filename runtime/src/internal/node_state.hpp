@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -22,8 +23,24 @@
 #include <troupe/node.hpp>
 
 #include "cluster_wire.hpp"
+namespace troupe::detail::monitor {
+class server;
+}
 
 namespace troupe::detail {
+
+/// What the actors of one type that ended had counted, so that the monitor's per-type totals
+/// never go back when actors end.
+struct ended_totals {
+  std::string type;
+  std::uint64_t ended = 0;
+  std::uint64_t received = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t busy_ticks = 0;
+};
+
+/// The type an actor's record reports: the one given at spawn, else its kind.
+std::string_view type_of(const actor_record& rec) noexcept;
 
 /// Every live troupe actor of a node, for snapshots and shutdown.
 ///
@@ -52,6 +69,9 @@ public:
 
   std::size_t size() const noexcept;
 
+  /// The counters of every actor that ended, per type.
+  std::vector<ended_totals> ended() const;
+
   /// Makes `remove` count removals and wake `wait_for_removal` (node shutdown). Until then,
   /// `remove` pays one load of a flag.
   void watch() noexcept;
@@ -75,6 +95,8 @@ private:
     mutable spinlock lock;
     actor_record* head = nullptr;
     std::size_t count = 0;
+    // A handful of types in practice: a vector scanned under the lock already held.
+    std::vector<ended_totals> ended;
   };
 
   /// The shard an actor spawned on this thread goes to: one per thread (round robin), so
@@ -139,6 +161,11 @@ public:
   caf::node_id node_id() const {
     return sys->node();
   }
+
+  /// The monitor endpoint and its bound address (internal/monitor.hpp); shared_ptr because
+  /// its type is incomplete here.
+  std::shared_ptr<monitor::server> monitor;
+  std::optional<endpoint> monitor_address;
 
 private:
   mutable std::mutex card_mtx;

@@ -13,7 +13,10 @@
 /// drops the cancellation for a troupe actor that never set a timeout.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,9 +27,25 @@
 #include <caf/scheduler/coordinator.hpp>
 #include <caf/scheduler/worker.hpp>
 
+#include <troupe/detail/actor_record.hpp>
 #include <troupe/result.hpp>
 
 namespace troupe::detail {
+
+/// How long one worker has been idle (waiting for a job in `dequeue`), for the monitor's busy
+/// ratio. Written only by its worker, and only when its queue was empty: a worker that finds a
+/// job at once reads no clock.
+struct alignas(64) worker_idle {
+  /// Ticks spent idle, up to the last time the worker found a job.
+  std::atomic<std::uint64_t> total{0};
+  /// When the current idle spell began (ticks), or 0 while the worker runs a job.
+  std::atomic<std::uint64_t> since{0};
+};
+
+struct stealing;
+
+/// The idle record of `worker` of the troupe coordinator it belongs to (below).
+worker_idle& idle_record(caf::scheduler::worker<stealing>* worker) noexcept;
 
 /// CAF's work-stealing policy under troupe's own name, so that troupe's workers get their own
 /// scheduling loop (caf::scheduler::worker<stealing>::run, below) and polling (dequeue).
@@ -40,6 +59,19 @@ struct stealing : caf::policy::work_stealing {
   /// core with a polling worker then runs at once instead of after the worker's time slice.
   template <class Worker>
   caf::resumable* dequeue(Worker* self) {
+    if (auto* job = d(self).queue.take_head())
+      return job;
+    auto& idle = idle_record(self);
+    auto from = ticks();
+    idle.since.store(from, std::memory_order_relaxed);
+    auto* job = poll(self);
+    idle.since.store(0, std::memory_order_relaxed);
+    bump(idle.total, ticks() - from);
+    return job;
+  }
+
+  template <class Worker>
+  caf::resumable* poll(Worker* self) {
     auto& data = d(self);
     for (std::size_t k = 0; k < 2; ++k) {
       auto& strategy = data.strategies[k];
@@ -143,6 +175,20 @@ public:
     return new coordinator(sys);
   }
 
+  void start() override {
+    idle_ = std::make_unique<worker_idle[]>(num_workers());
+    started_ = ticks();
+    super::start();
+  }
+
+  /// Worker `i`'s idle record.
+  worker_idle& idle(std::size_t i) noexcept {
+    return idle_[i];
+  }
+
+  /// Time worker `i` spent running jobs (not idle in `dequeue`) since the pool started.
+  std::chrono::nanoseconds busy(std::size_t i) const noexcept;
+
 protected:
   caf::detail::thread_safe_actor_clock& clock() noexcept override {
     return clock_;
@@ -150,6 +196,8 @@ protected:
 
 private:
   filtered_clock clock_;
+  std::unique_ptr<worker_idle[]> idle_;
+  std::uint64_t started_ = 0;
 };
 
 /// troupe's scheduler of `sys`, or nullptr under another one (CAF's work sharing). A type
