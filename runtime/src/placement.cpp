@@ -21,8 +21,8 @@ result<member> pick_member(const std::vector<member>& members, const placement& 
       for (auto* m : alive)
         if (m->id == p.node)
           return *m;
-      return error{errc::unreachable, "node " + to_string(p.node) +
-                                          " is not a member up (see node.members())"};
+      return error{errc::unreachable,
+                   "node " + to_string(p.node) + " is not a member up (see node.members())"};
     case placement::kind::round_robin:
       return *alive[counter % alive.size()];
     case placement::kind::least_busy: {
@@ -53,8 +53,8 @@ result<caf::actor> node::spawn_placed(const placement& p, const std::string& typ
                                       caf::message args, std::chrono::milliseconds timeout) {
   auto where = detail::place(*state_->sys, p);
   if (!where)
-    return error{where.error().code(), "spawn_placed of '" + type + "': " +
-                                           where.error().message()};
+    return error{where.error().code(),
+                 "spawn_placed of '" + type + "': " + where.error().message()};
   return spawn_remote(where->at, type, std::move(args), timeout);
 }
 
