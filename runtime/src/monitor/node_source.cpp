@@ -48,12 +48,18 @@ public:
     n.messages_total = now.messages;
     n.messages_per_second = span > 0 ? static_cast<double>(to.messages - from.messages) / span : 0;
     n.actors = st_.actors.size();
-    n.listening = st_.bound;
-    n.monitor = st_.monitor_address;
+    // The node's own addresses from the membership's view, not from node_state: the monitor
+    // starts before the node records its monitor address and listens, on the main thread.
     std::lock_guard<std::mutex> guard{st_.view_mtx};
-    for (auto& m : st_.view)
+    for (auto& m : st_.view) {
       n.members.push_back(member_view{caf::to_string(m.id), m.address.to_string(),
                                       to_string(m.state), m.busy, m.local, m.monitor});
+      if (m.local && m.address.port != 0)
+        n.listening = m.address;
+      if (m.local && !m.monitor.empty())
+        if (auto ep = parse_endpoint(m.monitor, "monitor"))
+          n.monitor = *ep;
+    }
     return n;
   }
 
