@@ -352,6 +352,10 @@ behavior membership_actor(context& self, node_state* st) {
         return rp;
       },
       [m, &self](tick_atom) { m->tick(self); },
+      [m](publish_atom) {
+        m->publish_view();
+        return caf::unit;
+      },
       [m, &self](members_subscribe_atom, caf::actor& who) {
         for (auto& [id, k] : m->members)
           self.send(who, member_event{m->describe(k), std::nullopt});

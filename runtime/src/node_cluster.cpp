@@ -107,6 +107,10 @@ result<void> detail::start_cluster(node_state& st) {
   }
   st.set_card(std::move(card));
   track_for_signals(st);
+  // The view holds this node (with its addresses) before the node's start returns.
+  caf::scoped_actor self{*st.sys, true};
+  self->request(st.membership, caf::duration{5s}, publish_atom::value)
+      .receive([] {}, [](caf::error&) {});
   return {};
 }
 

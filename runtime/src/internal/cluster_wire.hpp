@@ -67,6 +67,7 @@ using news_atom = caf::atom_constant<caf::atom("t_news")>;
 using join_atom = caf::atom_constant<caf::atom("t_join")>;
 using leave_atom = caf::atom_constant<caf::atom("t_leave")>;
 using tick_atom = caf::atom_constant<caf::atom("t_tick")>;
+using publish_atom = caf::atom_constant<caf::atom("t_publish")>;
 // Between name actors.
 using claim_atom = caf::atom_constant<caf::atom("t_claim")>;
 using release_atom = caf::atom_constant<caf::atom("t_release")>;
