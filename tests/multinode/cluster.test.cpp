@@ -15,19 +15,6 @@ using namespace troupe::test;
 
 const std::string exe = TROUPE_TEST_CLUSTER_NODE_EXE;
 
-// Reads lines until one starts with `prefix`; returns the rest of it.
-std::string await_line(process& p, const std::string& prefix, std::chrono::milliseconds timeout,
-                       std::string_view what) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    auto line = p.read_line(std::max(left, std::chrono::milliseconds{1}), what);
-    if (line.rfind(prefix, 0) == 0)
-      return line.substr(prefix.size());
-  }
-}
-
 std::vector<std::string> joined(const std::string& at, std::vector<std::string> more) {
   more.insert(more.begin(), {"--join", at});
   return more;

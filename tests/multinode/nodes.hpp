@@ -1,6 +1,7 @@
 // Helpers for tests that start troupe nodes as processes on 127.0.0.1.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -24,6 +25,20 @@ using namespace std::chrono_literals;
 /// machines are shared and slow under load; a healthy run takes milliseconds.
 inline constexpr std::chrono::milliseconds start_timeout = 20s;
 inline constexpr std::chrono::milliseconds finish_timeout = 60s;
+
+/// Reads `p`'s stdout until a line that starts with `prefix`, at most `timeout` in all; returns
+/// the rest of that line. Throws naming `what` when none comes.
+inline std::string await_line(process& p, const std::string& prefix,
+                              std::chrono::milliseconds timeout, std::string_view what) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto line = p.read_line(std::max(left, std::chrono::milliseconds{1}), what);
+    if (line.rfind(prefix, 0) == 0)
+      return line.substr(prefix.size());
+  }
+}
 
 /// A node started with `--listen 127.0.0.1:0` and the port it reported as its first line.
 struct listener {

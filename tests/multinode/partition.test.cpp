@@ -58,14 +58,6 @@ struct partitionable {
   std::string a, b, ip_a, ip_b;
 };
 
-std::string await_line(process& p, const std::string& prefix, std::string_view what) {
-  for (;;) {
-    auto line = p.read_line(start_timeout, what);
-    if (line.rfind(prefix, 0) == 0)
-      return line.substr(prefix.size());
-  }
-}
-
 } // namespace
 
 TEST_CASE("a partition between two members is reported down on both sides",
@@ -73,20 +65,20 @@ TEST_CASE("a partition between two members is reported down on both sides",
   partitionable net;
   process a{"/usr/sbin/ip",
             net.in(net.a, {"--listen", net.ip_a + ":0", "--expect", "2", "--watch"})};
-  auto listening = await_line(a, "listening on ", "a's listening line");
+  auto listening = await_line(a, "listening on ", start_timeout, "a's listening line");
   process b{"/usr/sbin/ip", net.in(net.b, {"--join", listening, "--expect", "2", "--watch"})};
-  auto members = await_line(a, "members: ", "a's members");
+  auto members = await_line(a, "members: ", start_timeout, "a's members");
   CHECK_THAT(members, Catch::Contains(net.ip_b + ":"));
-  auto b_self = await_line(b, "self ", "b's address");
+  auto b_self = await_line(b, "self ", start_timeout, "b's address");
   CHECK(b_self.rfind(net.ip_b + ":", 0) == 0);
 
   REQUIRE(sh("ip -n " + net.a + " link set " + net.a + "v down") == 0);
-  auto ev = await_line(a, "event " + b_self + " ", "a's event about b");
+  auto ev = await_line(a, "event " + b_self + " ", start_timeout, "a's event about b");
   if (ev == "suspect")
-    ev = await_line(a, "event " + b_self + " ", "a's event about b");
+    ev = await_line(a, "event " + b_self + " ", start_timeout, "a's event about b");
   CHECK(ev == "down");
-  ev = await_line(b, "event " + listening + " ", "b's event about a");
+  ev = await_line(b, "event " + listening + " ", start_timeout, "b's event about a");
   if (ev == "suspect")
-    ev = await_line(b, "event " + listening + " ", "b's event about a");
+    ev = await_line(b, "event " + listening + " ", start_timeout, "b's event about a");
   CHECK(ev == "down");
 }
