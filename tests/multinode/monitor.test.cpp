@@ -3,7 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <support/http.hpp>
 
@@ -125,45 +130,102 @@ TEST_CASE("a node's /metrics passes promtool check metrics", "[multinode][monito
   CHECK_THAT(text.body, Catch::Contains("# TYPE troupe_messages_received counter\n"));
 }
 
+// A scrape target of the test's own in front of the node's monitor: each scrape Prometheus makes
+// is an event the test waits on (an accept with a deadline), answered with the node's /metrics
+// as the node served it. Prometheus stores a scrape's samples before it starts the next scrape
+// of the same target, so once a second scrape comes, the first one's series can be queried.
+class scrape_relay {
+public:
+  explicit scrape_relay(int node_port)
+    : node_port_(node_port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+  }
+
+  scrape_relay(const scrape_relay&) = delete;
+  scrape_relay& operator=(const scrape_relay&) = delete;
+
+  ~scrape_relay() {
+    ::close(fd_);
+  }
+
+  /// Answers the next scrape; false when none comes within `timeout`.
+  bool serve_one(std::chrono::milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
+      return false;
+    int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0)
+      return false;
+    timeval tv{5, 0};
+    ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      auto n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0)
+        break;
+      request.append(buf, static_cast<std::size_t>(n));
+    }
+    http_client node{node_port_};
+    node.get("/metrics");
+    auto metrics = node.response(5s);
+    auto reply = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+                 std::to_string(metrics.body.size()) + "\r\nConnection: close\r\n\r\n" +
+                 metrics.body;
+    for (std::size_t done = 0; done < reply.size();) {
+      auto n = ::send(c, reply.data() + done, reply.size() - done, MSG_NOSIGNAL);
+      if (n <= 0)
+        break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(c);
+    return metrics.status == 200;
+  }
+
+  int port = 0;
+
+private:
+  int node_port_;
+  int fd_ = -1;
+};
+
 TEST_CASE("a real Prometheus server scrapes a node and finds its troupe series",
           "[multinode][monitor][prometheus]") {
   auto prometheus = required_tool("prometheus");
   listener node{TROUPE_PINGPONG_EXE};
-  auto port = monitor_port(node.proc);
+  scrape_relay relay{monitor_port(node.proc)};
   auto dir = temp_dir("prometheus");
   auto config = dir / "prometheus.yml";
   std::ofstream{config} << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
                         << "scrape_configs:\n  - job_name: troupe\n    static_configs:\n"
-                        << "      - targets: ['127.0.0.1:" << port << "']\n";
+                        << "      - targets: ['127.0.0.1:" << relay.port << "']\n";
   auto web = free_port();
   process server{prometheus,
                  {"--config.file=" + config.string(),
                   "--storage.tsdb.path=" + (dir / "data").string(),
                   "--web.listen-address=127.0.0.1:" + std::to_string(web), "--log.level=warn"}};
-  // Asks Prometheus's query API until the query has a result (bounded: a scrape every second).
-  auto query_until_found = [&](const std::string& encoded, const char* what) {
-    auto deadline = std::chrono::steady_clock::now() + 25s;
-    std::string last;
-    while (std::chrono::steady_clock::now() < deadline) {
-      try {
-        http_client c{web};
-        c.send("GET /api/v1/query?query=" + encoded + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-               std::to_string(web) + "\r\nConnection: close\r\n\r\n");
-        last = c.response(5s).body;
-        if (last.find("\"result\":[{") != std::string::npos)
-          return last;
-      } catch (const std::runtime_error& e) {
-        last = e.what(); // not up yet
-      }
-      std::this_thread::sleep_for(200ms); // the poll interval of a server we cannot wait on
-    }
-    FAIL("Prometheus found no " << what << " within 25 s; its last answer: " << last
-                                << "\nits stderr:\n"
-                                << server.err());
-    return last;
+  for (int scrapes = 0; scrapes < 2; ++scrapes)
+    if (!relay.serve_one(25s))
+      FAIL("Prometheus made " << scrapes << " scrapes of 2 within 25 s each; its stderr:\n"
+                              << server.err());
+  // The first scrape is stored: one query each.
+  auto query = [&](const std::string& encoded) {
+    http_client c{web};
+    c.send("GET /api/v1/query?query=" + encoded +
+           " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(web) + "\r\nConnection: close\r\n\r\n");
+    return c.response(5s).body;
   };
-  auto up = query_until_found("up%7Bjob%3D%22troupe%22%7D%20%3D%3D%201", "up == 1");
-  CHECK_THAT(up, Catch::Contains("\"job\":\"troupe\""));
-  auto series = query_until_found("troupe_workers", "troupe_workers series");
+  auto up = query("up%7Bjob%3D%22troupe%22%7D%20%3D%3D%201");
+  CHECK_THAT(up, Catch::Contains("\"result\":[{") && Catch::Contains("\"job\":\"troupe\""));
+  auto series = query("troupe_workers");
   CHECK_THAT(series, Catch::Contains("\"__name__\":\"troupe_workers\""));
 }
