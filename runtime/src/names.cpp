@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include <caf/scheduled_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <troupe/behavior.hpp>
@@ -49,9 +50,32 @@ struct name_table {
   std::map<std::string, caf::actor> held;
   std::vector<waiter> waiting;
 
+  // Whether `who` is an actor of this node that has ended. Its down message reaches this actor
+  // after CAF told the actor's other monitors (CAF runs them newest first), so a caller that saw
+  // it end may ask before the name is gone; its closed mailbox says so at once (CAF closes it
+  // before it sends any down message).
+  bool ended_here(const caf::actor& who) const {
+    if (!who || who.node() != st->node_id())
+      return false;
+    auto* sa = dynamic_cast<caf::scheduled_actor*>(caf::actor_cast<caf::abstract_actor*>(who));
+    return sa != nullptr && sa->mailbox().closed();
+  }
+
+  // The holder of `name`, unless none or it ended here (then the name goes now).
+  caf::actor holder(const std::string& name) {
+    auto i = held.find(name);
+    if (i == held.end())
+      return {};
+    if (ended_here(i->second)) {
+      held.erase(i);
+      return {};
+    }
+    return i->second;
+  }
+
   caf::error claim(const std::string& name, const caf::actor& who) {
     auto i = held.find(name);
-    if (i != held.end() && i->second != who)
+    if (i != held.end() && i->second != who && !ended_here(i->second))
       return make_error(errc::name_taken, "the name '" + name + "' is held by " +
                                               describe_holder(i->second) +
                                               "; unregister it there or pick another name");
@@ -245,15 +269,12 @@ behavior names_actor(context& self, node_state* st) {
         t->release_everywhere(self, name, who);
         return caf::unit;
       },
-      [t](peek_atom, const std::string& name) {
-        auto i = t->held.find(name);
-        return i != t->held.end() ? i->second : caf::actor{};
-      },
+      [t](peek_atom, const std::string& name) { return t->holder(name); },
       [t, &self](name_lookup_atom, std::string& name, bool wait,
                  std::int64_t timeout_ms) -> caf::response_promise {
         auto rp = self.make_response_promise();
-        if (auto i = t->held.find(name); i != t->held.end()) {
-          rp.deliver(i->second);
+        if (auto found = t->holder(name)) {
+          rp.deliver(found);
           return rp;
         }
         // Not here (yet): a member that met this node moments ago may not have told it its
@@ -267,8 +288,8 @@ behavior names_actor(context& self, node_state* st) {
             rp.deliver(found);
             return;
           }
-          if (auto i = t->held.find(name); i != t->held.end()) {
-            rp.deliver(i->second);
+          if (auto again = t->holder(name)) {
+            rp.deliver(again);
             return;
           }
           if (!wait) {
