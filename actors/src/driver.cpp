@@ -14,18 +14,11 @@
 #include <troupe/spawn.hpp>
 
 #include "internal/checkpoint_keeper.hpp"
+#include "internal/driver_actor.hpp"
 
 namespace troupe::actors {
 
 namespace detail {
-
-/// What the driver actor leaves for `driver::wait`: set once, inside the actor, before it ends.
-struct driver_shared {
-  std::mutex mtx;
-  std::optional<result<driver_summary>> outcome;
-  /// The run's checkpoint writer (null without checkpoints): `wait` waits for its last write.
-  std::shared_ptr<checkpoint_writer> writer;
-};
 
 /// The news, from the driver's own watch, that part `rank` ended: local only, and private (no
 /// other code names the type, so nobody else sends it).
@@ -53,17 +46,18 @@ namespace {
 class driver_state {
 public:
   driver_state(context& self, driver_config cfg, group g,
-               std::shared_ptr<detail::driver_shared> shared, std::int64_t first,
-               parameters initial)
+               std::shared_ptr<detail::driver_shared> shared, detail::driver_beginning& from)
     : self_(self)
     , cfg_(std::move(cfg))
     , parts_(std::move(g))
     , run_(parts_.id())
-    , current_(std::move(initial))
+    , current_(std::move(from.initial))
     , shared_(std::move(shared))
     , shown_(cfg_.label, cfg_.progress, cfg_.steps)
     , ended_(parts_.size(), false)
-    , first_(first) {
+    , hosts_(std::move(from.hosts))
+    , where_(std::move(from.where))
+    , first_(from.first) {
     next_ = next_after(first_);
     stop_sent_ = cfg_.steps <= first_;
     summary_.first = first_;
@@ -76,8 +70,11 @@ public:
   }
 
   // Links every part to the driver and watches it; `restored[r]` is part r's checkpointed
-  // state (none on a fresh start).
+  // state (none on a fresh start). With parts on other nodes, watches the members too: a lost
+  // node fails the run naming it.
   void start(std::vector<part_bytes> restored) {
+    if (hosts_.size() > 1)
+      subscribe_members(self_);
     if (shared_->writer) {
       // A weak handle: the writer outlives no driver, and keeps none alive.
       shared_->writer->on_written([who = self_.address(), run = run_] {
@@ -130,6 +127,8 @@ public:
       fail(ok.error().message());
       return;
     }
+    if (!ok->empty())
+      newest_ = *ok;
     if (!ok->empty() && cfg_.on_checkpoint)
       cfg_.on_checkpoint(*ok);
     if (waiting_for_writer_ && !keeper_->holding()) {
@@ -162,6 +161,18 @@ public:
     return true;
   }
 
+  void on_member(const member_event& e) {
+    if (done_ || e.who.state != member_state::down)
+      return;
+    std::string ranks;
+    for (std::size_t r = 0; r < parts_.size(); ++r)
+      if (hosts_[where_[r]].id == e.who.id && !ended_[r])
+        ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+    if (!ranks.empty())
+      fail("driver: lost node " + e.who.address.to_string() + " (parts " + ranks + ") after step " +
+           std::to_string(passed_) + ": its connection broke or timed out");
+  }
+
   void on_part_ended(const detail::part_ended& news) {
     if (news.run != run_ || done_ || ended_[news.rank])
       return;
@@ -187,7 +198,21 @@ private:
   }
 
   std::string who(std::size_t rank) const {
-    return rank < parts_.size() ? "part " + parts_.describe(rank) : "an unknown part";
+    if (rank >= parts_.size())
+      return "an unknown part";
+    const auto& host = hosts_[where_[rank]];
+    return "part " + parts_.describe(rank) +
+           (host.local ? std::string{} : " on node " + host.address.to_string());
+  }
+
+  // What a failed run leaves to resume from.
+  std::string resume_hint() const {
+    if (!keeper_)
+      return {};
+    if (newest_.empty())
+      return "; no checkpoint was written yet";
+    return "; newest checkpoint: " + newest_.string() + " (resume with --restart " +
+           cfg_.checkpoint_dir.string() + ")";
   }
 
   std::string names() const {
@@ -223,6 +248,7 @@ private:
     for (auto& part : parts_.members())
       self_.send(part, b);
     shown_.update(next_);
+    passed_ = next_;
     arrived_ = 0;
     if (b.stop) {
       stop_sent_ = true;
@@ -252,6 +278,7 @@ private:
   // and the run, with `why`.
   void fail(std::string why) {
     done_ = true;
+    why += resume_hint();
     for (std::size_t r = 0; r < parts_.size(); ++r)
       if (!ended_[r])
         self_.send_exit(parts_[r], caf::exit_reason::kill);
@@ -273,7 +300,12 @@ private:
   std::shared_ptr<detail::driver_shared> shared_;
   progress shown_;
   std::vector<bool> ended_;
+  std::vector<member> hosts_;
+  std::vector<std::size_t> where_;
+  std::filesystem::path newest_;
   std::int64_t first_;
+  /// The step of the last boundary the parts were let past.
+  std::int64_t passed_ = first_;
   std::optional<detail::checkpoint_keeper> keeper_;
   bool waiting_for_writer_ = false;
   driver_summary summary_;
@@ -285,17 +317,10 @@ private:
   bool done_ = false;
 };
 
-// What the driver actor starts from: where the run begins and each part's restored state.
-struct beginning {
-  std::int64_t first = 0;
-  parameters initial;
-  std::vector<part_bytes> restored;
-};
-
 troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> shared,
-                       driver_config cfg, group g, std::shared_ptr<beginning> from) {
-  auto state = std::make_shared<driver_state>(self, std::move(cfg), std::move(g), std::move(shared),
-                                              from->first, from->initial);
+                       driver_config cfg, group g, std::shared_ptr<detail::driver_beginning> from) {
+  auto state =
+      std::make_shared<driver_state>(self, std::move(cfg), std::move(g), std::move(shared), *from);
   state->start(std::move(from->restored));
   return {
       [state](const boundary_report& rep) { state->on_report(rep); },
@@ -303,110 +328,25 @@ troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> sha
       [state](const detail::checkpoint_written& news) { state->on_written(news); },
       [state](const driver_command& c) { return state->on_command(c); },
       [state](const detail::part_ended& news) { state->on_part_ended(news); },
+      [state](const member_event& e) { state->on_member(e); },
   };
 }
 
 } // namespace
+
+namespace detail {
+
+caf::actor spawn_driver(node& n, std::shared_ptr<driver_shared> shared, driver_config cfg, group g,
+                        std::shared_ptr<driver_beginning> from) {
+  auto name = cfg.label + "-driver";
+  return spawn(n, {.name = std::move(name), .type = "driver"}, drive, std::move(shared),
+               std::move(cfg), std::move(g), std::move(from));
+}
+
+} // namespace detail
 
 void add_driver_command_type(caf::actor_system_config& cfg) {
   cfg.add_message_type<driver_command>("troupe::actors::driver_command");
-}
-
-namespace {
-
-// The checkpoint settings and the restart point, checked against each other and the run.
-result<void> check_checkpoints(const driver_config& cfg, const std::optional<restart_point>& from) {
-  auto bad = [](std::string why) {
-    return error{std::make_error_code(std::errc::invalid_argument), "driver: " + why};
-  };
-  if (cfg.steps < 0)
-    return bad("a run of " + std::to_string(cfg.steps) + " steps: give 0 or more");
-  if (cfg.checkpoint_every < 0)
-    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
-               " steps: give a positive step count, or 0 for none but the last");
-  if (cfg.checkpoint_every > 0 && cfg.checkpoint_dir.empty())
-    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
-               " steps need a directory to go into");
-  if (cfg.checkpoint_every > 0 && cfg.every > 0 && cfg.checkpoint_every % cfg.every != 0)
-    return bad("checkpoints every " + std::to_string(cfg.checkpoint_every) +
-               " steps fall between the step boundaries (every " + std::to_string(cfg.every) +
-               " steps); make it a multiple of " + std::to_string(cfg.every));
-  if (!from)
-    return {};
-  if (from->parts.size() != cfg.parts)
-    return bad("checkpoint '" + from->path.string() + "' holds " +
-               std::to_string(from->parts.size()) + " parts, the run has " +
-               std::to_string(cfg.parts));
-  if (from->step > cfg.steps)
-    return bad("checkpoint '" + from->path.string() + "' is at step " + std::to_string(from->step) +
-               ", past the run's " + std::to_string(cfg.steps) + " steps; ask for at least " +
-               std::to_string(from->step) + " steps");
-  return {};
-}
-
-} // namespace
-
-result<driver> driver::start(node& n, const driver_config& cfg, const caf::message& args,
-                             std::optional<restart_point> from) {
-  if (auto ok = check_checkpoints(cfg, from); !ok)
-    return ok.error();
-  auto shared = std::make_shared<detail::driver_shared>();
-  if (!cfg.checkpoint_dir.empty()) {
-    auto writer = checkpoint_writer::open(cfg.checkpoint_dir);
-    if (!writer)
-      return writer.error();
-    shared->writer = std::make_shared<checkpoint_writer>(std::move(*writer));
-  }
-  auto begin = std::make_shared<beginning>();
-  begin->initial = cfg.initial;
-  if (from) {
-    begin->first = from->step;
-    // The checkpoint's values of the run's parameters (a change made before it was taken).
-    for (std::size_t i = 0; i < begin->initial.names.size(); ++i)
-      if (auto v = from->values.get(begin->initial.names[i]))
-        begin->initial.values[i] = *v;
-    begin->restored = std::move(from->parts);
-  }
-  std::size_t nodes = n.joined() ? 2 : 1;
-  auto where = place(cfg.parts, nodes, cfg.where);
-  std::vector<caf::actor> members;
-  members.reserve(cfg.parts);
-  for (std::size_t r = 0; r < cfg.parts; ++r) {
-    auto made = where[r] == 0 ? n.spawn_named(cfg.type, args)
-                              : n.spawn_remote(*n.joined(), cfg.type, args, cfg.spawn_timeout);
-    if (!made) {
-      for (auto& m : members)
-        caf::anon_send_exit(m, caf::exit_reason::kill);
-      return error{made.error().code(),
-                   "driver: part " + std::to_string(r) + " of type '" + cfg.type + "' on " +
-                       (where[r] == 0 ? std::string{"this node"} : "the joined node") + ": " +
-                       made.error().message()};
-    }
-    members.push_back(std::move(*made));
-  }
-  group g{std::move(members)};
-  auto actor =
-      spawn(n, {.name = cfg.label + "-driver", .type = "driver"}, drive, shared, cfg, g, begin);
-  return driver{n, std::move(actor), std::move(g), std::move(where), std::move(shared)};
-}
-
-result<driver_summary> driver::wait(duration timeout) {
-  auto ended = node_->wait(actor_, timeout);
-  if (!ended && ended.error() == errc::timeout)
-    return ended.error();
-  if (shared_->writer)
-    if (auto written = shared_->writer->wait(); !written) {
-      std::lock_guard<std::mutex> guard{shared_->mtx};
-      if (shared_->outcome && *shared_->outcome)
-        return error{errc::actor_exited,
-                     "driver: the last checkpoint's write failed: " + written.error().message()};
-    }
-  std::lock_guard<std::mutex> guard{shared_->mtx};
-  if (shared_->outcome)
-    return std::move(*shared_->outcome);
-  if (!ended)
-    return ended.error();
-  return error{errc::actor_exited, "driver: ended without a result"};
 }
 
 } // namespace troupe::actors

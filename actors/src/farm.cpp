@@ -9,6 +9,7 @@
 
 #include <caf/send.hpp>
 
+#include <troupe/actors/job.hpp>
 #include <troupe/behavior.hpp>
 #include <troupe/spawn.hpp>
 
@@ -272,17 +273,25 @@ run_master(node& n, const farm_options& opts, std::vector<caf::message> tasks,
     }
     local.push_back(std::move(*w));
   }
-  if (const auto& peer = n.joined())
+  auto hosts = run_members(n, opts.members_timeout);
+  if (!hosts) {
+    end_all();
+    return error{hosts.error().code(), "farm: " + hosts.error().message()};
+  }
+  for (const auto& host : *hosts) {
+    if (host.local)
+      continue;
     for (std::size_t i = 0; i < per_node; ++i) {
       auto w =
-          n.spawn_remote(*peer, opts.worker_type, caf::make_message(), std::chrono::seconds{10});
+          n.spawn_remote(host.at, opts.worker_type, caf::make_message(), std::chrono::seconds{10});
       if (!w) {
         end_all();
-        return error{w.error().code(), "farm: worker of type '" + opts.worker_type +
-                                           "' on the joined node: " + w.error().message()};
+        return error{w.error().code(), "farm: worker of type '" + opts.worker_type + "' on node " +
+                                           host.address.to_string() + ": " + w.error().message()};
       }
       remote.push_back(std::move(*w));
     }
+  }
   auto shared = std::make_shared<farm_shared>();
   auto m = spawn(n, {.name = opts.label + "-master", .type = "farm"}, master, &n, opts,
                  std::move(tasks), std::move(local), std::move(remote), std::move(on_done), shared);

@@ -8,9 +8,10 @@
 // not depend on --threads. Prints the step count, the field's checksum and, for --init sine,
 // the largest error against the scheme's exact solution.
 //
-// The simulation driver places the tiles: on this node, and with --join HOST:PORT also on the
-// node listening there (`heat2d --listen HOST:PORT` serves tiles until the run it hosts parts
-// of ends), block-wise by rank (--placement). The bits are the same either way. The driver
+// The simulation driver places the tiles on every member of the cluster, block-wise by rank
+// (--placement): under `troupe-run -n N` (or Slurm) rank 0 drives and the other ranks serve
+// tiles until it ends; started by hand, `heat2d --listen HOST:PORT` serves tiles for the
+// `heat2d --join HOST:PORT` that drives. The bits are the same either way. The driver
 // owns the step boundaries (every --boundary-every steps: parameter changes, pause, stop) and
 // shows progress on stderr (--progress).
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <troupe/actors/driver.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/actors/hosted.hpp>
+#include <troupe/actors/job.hpp>
 #include <troupe/actors/restart.hpp>
 #include <troupe/actors/simulate.hpp>
 #include <troupe/troupe.hpp>
@@ -88,9 +90,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "heat2d: %s\n", flags.error().message().c_str());
       return 2;
     }
-    if (n.listening() && !n.joined()) {
-      served.wait();
-      return 0;
+    if (troupe::actors::role_of(n) == troupe::actors::job_role::serve) {
+      auto ended = troupe::actors::serve(n, served);
+      if (!ended)
+        std::fprintf(stderr, "heat2d: %s\n", ended.error().message().c_str());
+      return ended ? 0 : 1;
     }
     dc.type = "heat2d.tile";
     dc.parts = static_cast<std::size_t>(layout->count());
@@ -134,8 +138,12 @@ int main(int argc, char** argv) {
       return run.error().code().category() == std::generic_category() ? 2 : 1;
     }
     auto here = std::count(run->nodes().begin(), run->nodes().end(), std::size_t{0});
-    std::printf("tiles: %td on this node, %td on the joined node\n", here,
-                static_cast<std::ptrdiff_t>(run->nodes().size()) - here);
+    auto others = run->nodes().empty()
+                      ? std::size_t{0}
+                      : *std::max_element(run->nodes().begin(), run->nodes().end());
+    std::printf("tiles: %td on this node, %td on %zu other node%s\n", here,
+                static_cast<std::ptrdiff_t>(run->nodes().size()) - here, others,
+                others == 1 ? "" : "s");
     std::fflush(stdout);
     auto done = run->wait();
     if (!done) {

@@ -6,9 +6,10 @@
 // The paths are cut into chunks of --chunk-paths; each chunk is one task of the farm and draws
 // from its own counter-based stream keyed by (seed, chunk); the chunks' sums are combined in
 // chunk order. So the printed result has the same bits on any --threads, whichever worker
-// computed which chunk in whatever order, with workers in a second process (`pricer --listen
-// HOST:PORT` serves workers, `pricer --join HOST:PORT ...` uses them too), and when a worker dies
-// mid-run (its chunk is redone from the same stream by another).
+// computed which chunk in whatever order, with workers on other processes (`troupe-run -n N
+// pricer ...`: rank 0 runs the farm with workers on every rank; by hand, `pricer --listen
+// HOST:PORT` serves workers for `pricer --join HOST:PORT ...`), and when a worker dies mid-run
+// (its chunk is redone from the same stream by another).
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -17,6 +18,7 @@
 
 #include <troupe/actors/farm.hpp>
 #include <troupe/actors/hosted.hpp>
+#include <troupe/actors/job.hpp>
 #include <troupe/troupe.hpp>
 
 #include "model.hpp"
@@ -103,9 +105,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     crash_chunk = crash;
-    if (n.listening() && !n.joined()) {
-      served.wait();
-      return 0;
+    if (ta::role_of(n) == ta::job_role::serve) {
+      auto ended = ta::serve(n, served);
+      if (!ended)
+        std::fprintf(stderr, "pricer: %s\n", ended.error().message().c_str());
+      return ended ? 0 : 1;
     }
     std::vector<pricer::chunk_task> tasks;
     for (std::uint64_t c = 0; c < pricer::chunk_count(p); ++c)

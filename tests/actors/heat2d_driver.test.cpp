@@ -59,8 +59,8 @@ TEST_CASE("heat2d with tiles on two processes gives the same bits as on one",
   CHECK(value_of(client.out(), "residual") == value_of(reference, "residual"));
   CHECK(value_of(client.out(), "steps") == "150");
   CHECK(value_of(client.out(), "tiles") == (layout[1] == "2"
-                                                ? "2 on this node, 2 on the joined node"
-                                                : "3 on this node, 3 on the joined node"));
+                                                ? "2 on this node, 2 on 1 other node"
+                                                : "3 on this node, 3 on 1 other node"));
   // The listener hosted tiles and ended with them.
   REQUIRE(server.proc.wait(60s, "the listening heat2d to end after its tiles") == 0);
 }
@@ -74,7 +74,7 @@ TEST_CASE("heat2d fails naming a tile when the process hosting it dies",
                   "--middleman.heartbeat-interval=500ms", "--middleman.connection-timeout=2s"}};
   // The run is under way, tiles on both processes, when the listener is killed.
   auto placed = client.read_line(troupe::test::start_timeout, "the joiner's 'tiles:' line");
-  REQUIRE(placed == "tiles: 2 on this node, 2 on the joined node");
+  REQUIRE(placed == "tiles: 2 on this node, 2 on 1 other node");
   server.proc.signal(SIGKILL);
   auto code = client.wait(60s, "the joiner to fail after losing half its tiles");
   INFO("joiner stdout:\n" << client.out() << "joiner stderr:\n" << client.err());

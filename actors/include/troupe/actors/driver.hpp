@@ -58,7 +58,8 @@ struct driver_config {
   std::function<void(const std::filesystem::path&)> on_checkpoint;
   /// The run's named parameters and their starting values.
   parameters initial;
-  /// How parts spread over this node and the joined ones (part 0 always stays here).
+  /// How parts spread over the members (`run_members`: this node first, so part 0 always
+  /// stays here).
   placement where = placement::block;
   /// How progress is shown on stderr, under the name `label`, which also names the program in
   /// checkpoints (a restart reads only checkpoints of its own program).
@@ -66,6 +67,8 @@ struct driver_config {
   std::string label = "run";
   /// How long a remote node may take to spawn a part.
   std::chrono::milliseconds spawn_timeout = std::chrono::seconds{10};
+  /// In a job of N processes (troupe-run, Slurm), how long `start` waits for all N to join.
+  std::chrono::milliseconds members_timeout = std::chrono::seconds{30};
 };
 
 /// A command to a running driver (`send` it to `driver::handle()`; a `request` gets an error
@@ -129,12 +132,13 @@ struct driver_shared;
 
 /// A running simulation: its parts (a group) and the actor that drives them.
 ///
-/// `start` spawns the parts by type name, `placement` says where (this node and the node it
-/// joined), sends each its `part_link`, and starts the driver actor. Parts call `at_boundary`
+/// `start` spawns the parts by type name on the members of the cluster (`run_members`: in a
+/// job of N processes, once all N joined), `placement` says how they spread, sends each its
+/// `part_link`, and starts the driver actor. Parts call `at_boundary`
 /// after each step; at a due boundary the driver waits for all of them, then answers every part
 /// with the same `boundary`: parameters changed since the last one, stop, checkpoint due. A
 /// part that ends before the run's end (an exception, a kill, a lost node) ends the others and
-/// fails the run with an error naming it.
+/// fails the run with an error naming it (and its node), and the newest checkpoint.
 ///
 /// ```cpp
 /// troupe::actors::driver_config dc{.type = "tile", .parts = 4, .steps = 1000};
@@ -161,7 +165,8 @@ public:
     return parts_;
   }
 
-  /// The node index (0: this one, 1: the joined one) of each part.
+  /// The node index of each part among `run_members` (0: this one, then the other members
+  /// in node-id order).
   [[nodiscard]] const std::vector<std::size_t>& nodes() const noexcept {
     return nodes_;
   }

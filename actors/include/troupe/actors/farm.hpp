@@ -4,6 +4,7 @@
 /// task's outcome exactly once, in task order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,8 +32,11 @@ namespace troupe::actors {
 struct farm_options {
   /// The workers' type, registered on every node with `farm_worker<Task>(fn)`.
   std::string worker_type;
-  /// Workers on each node (this one, and the joined one if any); 0: this node's thread count.
+  /// Workers on each member of the cluster (`run_members`: in a job of N processes, once all N
+  /// joined); 0: this node's thread count.
   std::size_t workers_per_node = 0;
+  /// In a job of N processes (troupe-run, Slurm), how long the farm waits for all N to join.
+  std::chrono::milliseconds members_timeout = std::chrono::seconds{30};
   /// Tasks handed out at once at most (0: one per worker). Each worker holds one at a time.
   std::size_t in_flight = 0;
   /// A task is tried at most this often: its worker dying (an exception, a kill, a lost node)
