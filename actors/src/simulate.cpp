@@ -1,8 +1,13 @@
 #include <troupe/actors/simulate.hpp>
 
+#include <filesystem>
 #include <system_error>
 
+#include "internal/checkpoint_manifest.hpp"
+
 namespace troupe::actors {
+
+namespace fs = std::filesystem;
 
 void run_options::add_to(node_config& cfg) {
   add_driver_types(cfg);
@@ -13,6 +18,9 @@ void run_options::add_to(node_config& cfg) {
              "steps between checkpoints, a multiple of --boundary-every (default 0: only the "
              "last step)");
   cfg.option(restart, "restart", "resume from the newest valid checkpoint in DIR");
+  cfg.option(resume, "resume",
+             "resume from the newest valid checkpoint in --checkpoint-dir if it holds one "
+             "(else as --restart says, or from the start); troupe-run --respawn adds it");
   cfg.option(boundary_every, "boundary-every",
              "steps between the driver's step boundaries, where parameter changes, pause, stop "
              "and checkpoints take effect (default 10)");
@@ -36,6 +44,8 @@ result<void> run_options::apply(driver_config& dc) const {
                std::to_string(boundary_every) + " (checkpoints are taken at step boundaries)");
   if (checkpoint_every > 0 && checkpoint_dir.empty())
     return bad("--checkpoint-every needs --checkpoint-dir DIR to write into");
+  if (resume && checkpoint_dir.empty())
+    return bad("--resume needs --checkpoint-dir DIR to resume from");
   auto shown = parse_progress(progress);
   if (!shown)
     return shown.error();
@@ -52,6 +62,15 @@ result<void> run_options::apply(driver_config& dc) const {
 
 namespace {
 
+// Whether `dir` holds a checkpoint directory (valid or not: `load_restart` tells).
+bool holds_checkpoint(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec))
+    if (detail::step_of_dir_name(it->path().filename().string()) && it->is_directory(ec))
+      return true;
+  return false;
+}
+
 // The user's to fix: a flag, a directory, a checkpoint (std::errc, or already bad_option).
 error as_bad_option(const error& e, const std::string& prefix = {}) {
   if (e.code().category() != std::generic_category() && e != errc::bad_option)
@@ -62,13 +81,19 @@ error as_bad_option(const error& e, const std::string& prefix = {}) {
 } // namespace
 
 result<std::optional<restart_point>> run_options::restart_from(const driver_config& dc) const {
-  if (restart.empty())
+  auto dir = restart;
+  auto flag = std::string{"--restart "};
+  if (resume && holds_checkpoint(checkpoint_dir)) {
+    dir = checkpoint_dir;
+    flag = "--resume: --checkpoint-dir ";
+  }
+  if (dir.empty())
     return std::optional<restart_point>{};
-  auto found = load_restart(restart, dc.label, dc.layout, dc.parts);
+  auto found = load_restart(dir, dc.label, dc.layout, dc.parts);
   if (!found)
-    return as_bad_option(found.error(), "--restart " + restart + ": ");
+    return as_bad_option(found.error(), flag + dir + ": ");
   if (found->step > dc.steps)
-    return error{errc::bad_option, "--restart " + restart + ": the checkpoint is at step " +
+    return error{errc::bad_option, flag + dir + ": the checkpoint is at step " +
                                        std::to_string(found->step) + ", past --steps " +
                                        std::to_string(dc.steps) + "; ask for at least " +
                                        std::to_string(found->step) + " steps"};

@@ -12,50 +12,19 @@
 
 #include <catch2/catch.hpp>
 
-#include <multinode/nodes.hpp>
+#include "cluster_support.hpp"
 
 using namespace std::chrono_literals;
 using troupe::test::await_line;
+using troupe::test::on_nodes;
 using troupe::test::process;
+using troupe::test::scratch;
+using troupe::test::succeeded;
 using troupe::test::value_of;
+using troupe::test::with;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
-
-// Runs `exe args...` to its end and returns its stdout; the run must succeed.
-std::string succeeded(const std::string& exe, const std::vector<std::string>& args) {
-  process p{exe, args};
-  auto code = p.wait(180s, "the run to finish");
-  INFO(p.describe() << "\nstdout:\n" << p.out() << "stderr:\n" << p.err());
-  REQUIRE(code == 0);
-  return p.out();
-}
-
-// `troupe-run -n N exe args...` to its end; its stdout (each line prefixed with its rank).
-std::string on_nodes(int n, const std::string& exe, const std::vector<std::string>& args) {
-  return succeeded(TROUPE_RUN_EXE, with({"-n", std::to_string(n), exe}, args));
-}
-
-// A fresh directory for one test's checkpoints, removed at its end.
-struct scratch {
-  scratch()
-    : path(fs::temp_directory_path() /
-           ("troupe-cluster-runs-" + std::to_string(::getpid()) + "-" + std::to_string(next++))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  fs::path path;
-  static inline int next = 0;
-};
 
 // A process of a job of `size` started by hand, as troupe-run would start it.
 process job_process(int rank, int size, std::vector<std::string> args) {

@@ -108,6 +108,29 @@ TEST_CASE("heat2d killed and restarted on another thread count gives the bits of
   CHECK(value_of(resumed->out(), "residual") == value_of(whole->out(), "residual"));
 }
 
+TEST_CASE("heat2d --resume starts afresh with no checkpoint in --checkpoint-dir and resumes "
+          "from its newest one otherwise, with the uninterrupted bits",
+          "[actors][heat2d][checkpoint]") {
+  scratch_dir dir;
+  auto fresh = dir / "fresh";
+  auto steps = std::string{"120"};
+  auto whole = finish(grid({"--steps", steps}));
+  auto first = finish(grid({"--steps", steps, "--resume", "--checkpoint-dir", fresh.string()}));
+  CHECK(first->out().find("restart:") == std::string::npos);
+  CHECK(value_of(first->out(), "checksum") == value_of(whole->out(), "checksum"));
+
+  auto killed = dir / "killed";
+  auto at = killed_after_checkpoints(killed);
+  steps = std::to_string(at + 33);
+  whole = finish(grid({"--steps", steps}));
+  auto resumed = finish(grid({"--steps", steps, "--resume", "--checkpoint-dir", killed.string(),
+                              "--checkpoint-every", "50"}));
+  CHECK_THAT(resumed->out(), Catch::Contains("restart: step " + std::to_string(at) + " from "));
+  CHECK(value_of(resumed->out(), "checksum") == value_of(whole->out(), "checksum"));
+  CHECK(refused(grid({"--resume"})) == "heat2d: --resume needs --checkpoint-dir DIR to resume "
+                                       "from\n");
+}
+
 TEST_CASE("heat2d restarted with its tiles over two processes gives the bits of an "
           "uninterrupted run on one",
           "[actors][heat2d][checkpoint][multinode]") {

@@ -102,3 +102,16 @@ TEST_CASE("troupe-run --help prints its usage and exits 0", "[tools][troupe-run]
                             Catch::Contains("TROUPE_RANK") && Catch::Contains("--grace"));
   CHECK(run.err().empty());
 }
+
+TEST_CASE("troupe-run refuses a bad --respawn, and --respawn without the program's "
+          "--checkpoint-dir, with one line",
+          "[tools][troupe-run]") {
+  CHECK_THAT(single_error_line({"--respawn", "lots", "-n", "2", TROUPE_TEST_NODE_EXE}),
+             Catch::Contains("--respawn must be a whole number of relaunches from 0 to 1000 "
+                             "(got 'lots')"));
+  CHECK_THAT(single_error_line({"--respawn=-1", "-n", "2", TROUPE_TEST_NODE_EXE}),
+             Catch::Contains("(got '-1')"));
+  CHECK_THAT(single_error_line({"--respawn", "2", "-n", "2", TROUPE_TEST_NODE_EXE, "--threads",
+                                "1"}),
+             Catch::Contains("--respawn needs PROGRAM's --checkpoint-dir DIR among ARGS"));
+}

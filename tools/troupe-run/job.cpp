@@ -77,11 +77,12 @@ struct rank_process {
 
 class job {
 public:
-  explicit job(const run_options& opts)
-    : opts_(opts) {
+  job(const run_options& opts, const std::vector<std::string>& args)
+    : opts_(opts)
+    , args_(args) {
   }
 
-  int run();
+  job_end run();
 
 private:
   bool start(std::size_t rank);
@@ -95,6 +96,7 @@ private:
   std::vector<std::string> environment(std::size_t rank) const;
 
   const run_options& opts_;
+  const std::vector<std::string>& args_;
   int signal_fd_ = -1;
   std::vector<std::unique_ptr<rank_process>> ranks_;
   std::optional<std::string> join_address_;
@@ -119,7 +121,7 @@ std::vector<std::string> job::environment(std::size_t rank) const {
 
 bool job::start(std::size_t rank) {
   std::vector<std::string> args{opts_.path};
-  args.insert(args.end(), opts_.args.begin(), opts_.args.end());
+  args.insert(args.end(), args_.begin(), args_.end());
   if (rank == 0)
     args.insert(args.end(), {"--listen", "127.0.0.1:0"});
   else
@@ -295,7 +297,7 @@ void job::on_signal() {
   }
 }
 
-int job::run() {
+job_end job::run() {
   sigset_t handled;
   sigemptyset(&handled);
   for (int sig : {SIGINT, SIGTERM, SIGCHLD})
@@ -303,7 +305,7 @@ int job::run() {
   signal_fd_ = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd_ < 0) {
     say(std::string{"cannot watch signals: "} + std::strerror(errno));
-    return 1;
+    return {1, false};
   }
   // A rank that cannot be started is bad input (exit 2), like a PROGRAM that is not found.
   auto cannot_start = [this] {
@@ -336,7 +338,7 @@ int job::run() {
       say(std::string{"poll: "} + std::strerror(errno));
       for (auto& r : ranks_)
         r->signal(SIGKILL);
-      return 1;
+      return {1, interrupted_};
     }
     if (kill_at_ && clock::now() >= *kill_at_) {
       for (auto& r : ranks_)
@@ -360,13 +362,13 @@ int job::run() {
           ::close(r->fds[which]);
       }
   ::close(signal_fd_);
-  return first_failure_.value_or(0);
+  return {first_failure_.value_or(0), interrupted_};
 }
 
 } // namespace
 
-int run_job(const run_options& opts) {
-  return job{opts}.run();
+job_end run_job(const run_options& opts, const std::vector<std::string>& args) {
+  return job{opts, args}.run();
 }
 
 } // namespace troupe_run

@@ -21,6 +21,18 @@ int main(int argc, char** argv) {
     sigaddset(&handled, sig);
   sigprocmask(SIG_BLOCK, &handled, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  // One run; a later `--respawn K` relaunches from here while the job fails, up to K times.
-  return troupe_run::run_job(parsed.options);
+  const auto& opts = parsed.options;
+  auto ended = troupe_run::run_job(opts, opts.args);
+  // A failure that is not bad input (exit 2) nor the user's Ctrl-C or SIGTERM: start the job
+  // again, resuming from its newest checkpoint.
+  auto resumed = opts.args;
+  resumed.push_back("--resume");
+  for (std::size_t attempt = 1;
+       attempt <= opts.respawns && ended.code != 0 && ended.code != 2 && !ended.interrupted;
+       ++attempt) {
+    std::cerr << "troupe-run: the job failed (exit code " << ended.code << "); starting it again ("
+              << attempt << " of " << opts.respawns << ") from its newest checkpoint" << std::endl;
+    ended = troupe_run::run_job(opts, resumed);
+  }
+  return ended.code;
 }

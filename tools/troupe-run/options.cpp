@@ -16,7 +16,7 @@ namespace {
 constexpr std::size_t max_ranks = 1024;
 
 constexpr std::string_view usage_text =
-    "usage: troupe-run -n N [--grace SECONDS] PROGRAM ARGS...\n"
+    "usage: troupe-run -n N [--grace SECONDS] [--respawn K] PROGRAM ARGS...\n"
     "Starts N processes of the troupe program PROGRAM on this machine, wired as one cluster:\n"
     "rank 0 gets ARGS... --listen 127.0.0.1:0, and once it prints 'listening on HOST:PORT'\n"
     "ranks 1..N-1 get ARGS... --join HOST:PORT. Each process has TROUPE_RANK and TROUPE_SIZE\n"
@@ -28,6 +28,10 @@ constexpr std::string_view usage_text =
     "options:\n"
     "  -n N              how many processes (1 to 1024)\n"
     "  --grace SECONDS   how long the others get to end after SIGTERM (default 3)\n"
+    "  --respawn K       when the job fails (a rank killed or lost, or exiting with a code\n"
+    "                    other than 2), start it again, up to K times, resuming from its\n"
+    "                    newest checkpoint: ARGS must give PROGRAM's --checkpoint-dir DIR,\n"
+    "                    and each relaunch gets --resume (default 0: never)\n"
     "  --help            print this text\n";
 
 parsed fail(std::string line) {
@@ -93,6 +97,23 @@ std::optional<std::size_t> rank_count(std::string_view v) {
   return n;
 }
 
+std::optional<std::size_t> respawn_count(std::string_view v) {
+  std::size_t k = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), k);
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || k > 1000)
+    return std::nullopt;
+  return k;
+}
+
+// Whether ARGS give the program a checkpoint directory to resume from.
+bool names_checkpoint_dir(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if ((args[i] == "--checkpoint-dir" && i + 1 < args.size()) ||
+        args[i].starts_with("--checkpoint-dir="))
+      return true;
+  return false;
+}
+
 std::optional<std::chrono::milliseconds> seconds(std::string_view v) {
   double s = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
@@ -138,6 +159,13 @@ parsed parse_command_line(int argc, const char* const* argv) {
         return fail("--grace must be a number of seconds from 0 to 3600 (got " +
                     (v ? quoted(*v) : "nothing") + ")");
       p.options.grace = *s;
+    } else if (arg.substr(0, 9) == "--respawn" && (arg.size() == 9 || arg[9] == '=')) {
+      auto v = value(arg, 9);
+      auto k = v ? respawn_count(*v) : std::nullopt;
+      if (!k)
+        return fail("--respawn must be a whole number of relaunches from 0 to 1000 (got " +
+                    (v ? quoted(*v) : "nothing") + ")");
+      p.options.respawns = *k;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return fail("unknown option " + quoted(arg) + " before PROGRAM (see --help)");
     } else {
@@ -152,6 +180,9 @@ parsed parse_command_line(int argc, const char* const* argv) {
                 "./build-dev/examples/hello/hello (see --help)");
   p.options.program = argv[i];
   p.options.args.assign(argv + i + 1, argv + argc);
+  if (p.options.respawns > 0 && !names_checkpoint_dir(p.options.args))
+    return fail("--respawn needs PROGRAM's --checkpoint-dir DIR among ARGS: a relaunched job "
+                "resumes from its newest checkpoint there");
   return resolve(std::move(p));
 }
 

@@ -1,4 +1,4 @@
-// troupe-run's command line: `troupe-run [-n N] [--grace SECONDS] PROGRAM ARGS...`.
+// troupe-run's command line: `troupe-run -n N [--grace SECONDS] [--respawn K] PROGRAM ARGS...`.
 #pragma once
 
 #include <chrono>
@@ -20,6 +20,9 @@ struct run_options {
   std::vector<std::string> args;
   /// How long the other ranks get after SIGTERM, once one failed, before SIGKILL.
   std::chrono::milliseconds grace{3000};
+  /// How often a failed job is started again, resuming from its newest checkpoint (ARGS must
+  /// hold the program's `--checkpoint-dir DIR`; relaunches get `--resume`).
+  std::size_t respawns = 0;
 };
 
 /// The outcome of reading the command line: options to run, or a text to print and an exit

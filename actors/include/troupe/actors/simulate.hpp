@@ -23,19 +23,22 @@ struct run_options {
   std::string checkpoint_dir;
   std::int64_t checkpoint_every = 0;
   std::string restart;
+  bool resume = false;
   std::int64_t boundary_every = 10;
   std::string progress = "auto";
   std::string placement = "block";
 
-  /// Declares --checkpoint-dir, --checkpoint-every, --restart, --boundary-every, --progress
-  /// and --placement on `cfg`, and registers the driver's messages (`add_driver_types`).
+  /// Declares --checkpoint-dir, --checkpoint-every, --restart, --resume, --boundary-every,
+  /// --progress and --placement on `cfg`, and registers the driver's messages (`add_driver_types`).
   void add_to(node_config& cfg);
 
   /// Puts the flags into `dc`; an error names the flag that is wrong and what to do.
   result<void> apply(driver_config& dc) const;
 
   /// With `--restart DIR`, the newest valid checkpoint there for the run `dc` describes (its
-  /// label, layout, parts and steps; see `load_restart`); without, nothing. Errors (no valid
+  /// label, layout, parts and steps; see `load_restart`); without, nothing. With `--resume`,
+  /// the newest valid checkpoint in `--checkpoint-dir` when it holds any, else as without it
+  /// (a relaunch by `troupe-run --respawn` resumes where the failed run got to). Errors (no valid
   /// checkpoint, another layout, a checkpoint past the run's `--steps`) are `errc::bad_option`
   /// naming the flag. Blocks while it reads.
   result<std::optional<restart_point>> restart_from(const driver_config& dc) const;
