@@ -1,7 +1,9 @@
-// A test node for tests/multinode/farm.test.cpp: a task farm with workers on two processes.
-// With --listen it serves "square" workers, slow ones (each task sleeps 20 ms, 1 ms here; with
-// --hold the first task of each never ends), until killed. With --join it runs --tasks tasks (t →
-// t²) on 2 workers here and 2 there, prints "done: N" after each outcome, then one summary line:
+// A test node for tests/multinode/farm.test.cpp: a task farm with workers on every process.
+// Serving (--listen alone, or a rank other than 0 of a job) it serves "square" workers, slow
+// ones (each task sleeps 20 ms, 1 ms on the driving node; with --hold the first task of each
+// never ends), prints "worked a task" once its first task is done, and runs until killed.
+// Driving (--join, or rank 0 of a job) it runs --tasks tasks (t → t²) on 2 workers on every
+// member, prints "done: N" after each outcome, then one summary line:
 // the number of outcomes, of distinct ids, of failures, whether every value is t², how many tasks
 // took more than one attempt, and how many workers were lost.
 #include <atomic>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include <troupe/actors/farm.hpp>
+#include <troupe/actors/job.hpp>
 #include <troupe/troupe.hpp>
 
 using namespace std::chrono_literals;
@@ -22,6 +25,7 @@ namespace {
 
 std::atomic<bool> slow{false};
 std::atomic<bool> hold{false};
+std::atomic<bool> worked{false};
 
 troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) {
   if (hold) {
@@ -31,6 +35,10 @@ troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) 
   }
   // Here 1 ms a task, so that the remote workers (20 ms) come to take tasks before the end.
   co_await troupe::sleep(self, slow ? 20ms : 1ms);
+  if (slow && !worked.exchange(true)) {
+    std::printf("worked a task\n");
+    std::fflush(stdout);
+  }
   co_return t* t;
 }
 
@@ -47,7 +55,7 @@ int main(int argc, char** argv) {
   ta::add_farm_types(cfg);
   cfg.add_actor_type("square", ta::farm_worker<std::int64_t>(square));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
-    if (!n.joined()) {
+    if (ta::role_of(n) == ta::job_role::serve) {
       slow = true;
       hold = held;
       // Serves workers until the test ends this process (a farm does not end its listener,
