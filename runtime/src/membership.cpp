@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <caf/io/middleman.hpp>
@@ -109,6 +110,18 @@ struct membership {
   busy_meter meter;
   // Members this node is connecting to or saying hello to.
   std::set<caf::node_id> connecting;
+  // While this node says goodbye: the members yet to answer, and who waits for them all.
+  std::set<caf::node_id> goodbye_pending;
+  std::optional<caf::response_promise> goodbye_done;
+
+  // A member answered the goodbye, or cannot any more (it left or went down meanwhile: members
+  // ending together must not wait out the goodbye timeout for each other).
+  void goodbye_settled(const caf::node_id& id) {
+    if (goodbye_pending.erase(id) != 0 && goodbye_pending.empty() && goodbye_done) {
+      goodbye_done->deliver(caf::unit);
+      goodbye_done.reset();
+    }
+  }
 
   member describe(const known& k) const {
     return member{k.card.id, endpoint{k.card.host, k.card.port}, k.state,       k.busy,
@@ -139,6 +152,8 @@ struct membership {
 
   // Tells the node, the subscribers and the waiters that `id` changed (or is new: no `before`).
   void changed(context& self, const known& k, std::optional<member_state> before) {
+    if (!alive(k.state))
+      goodbye_settled(k.card.id);
     publish_view();
     for (auto& sub : subscribers)
       self.send(sub, member_event{describe(k), before});
@@ -331,24 +346,20 @@ behavior membership_actor(context& self, node_state* st) {
       },
       [m, &self](leave_atom) -> caf::response_promise {
         auto rp = self.make_response_promise();
-        auto pending = std::make_shared<std::size_t>(0);
         for (auto& [id, k] : m->members)
           if (alive(k.state))
-            ++*pending;
-        if (*pending == 0) {
+            m->goodbye_pending.insert(id);
+        if (m->goodbye_pending.empty()) {
           rp.deliver(caf::unit);
           return rp;
         }
-        auto one_done = [pending, rp]() mutable {
-          if (--*pending == 0)
-            rp.deliver(caf::unit);
-        };
+        m->goodbye_done = rp;
         for (auto& [id, k] : m->members)
           if (alive(k.state))
             self.actor_core::request(k.card.membership, caf::duration{goodbye_timeout},
                                      left_atom::value, m->st->local_card().id)
-                .then([one_done]() mutable { one_done(); },
-                      [one_done](caf::error&) mutable { one_done(); });
+                .then([m, id = id]() { m->goodbye_settled(id); },
+                      [m, id = id](caf::error&) { m->goodbye_settled(id); });
         return rp;
       },
       [m, &self](tick_atom) { m->tick(self); },
