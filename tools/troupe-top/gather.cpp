@@ -114,16 +114,18 @@ cluster_view gatherer::gather(bool with_awaits) {
           m.address = m.monitor;
         view.members.push_back(std::move(m));
       }
-  // A member that left the list, or all of them when no monitor answered, is down.
+  // A member that left the list is down; when no monitor gave a list, every member known
+  // before is asked again, so that each says why it does not answer.
   for (auto& old : known_)
     if (std::none_of(view.members.begin(), view.members.end(),
                      [&](const member_view& m) { return m.address == old.address; })) {
-      member_view gone = old;
-      gone.state = "down";
-      gone.answered = false;
-      gone.problem = cluster ? "no longer a member" : "no member's monitor answers";
-      gone.node = {};
-      gone.actors = {};
+      member_view gone;
+      gone.id = old.id;
+      gone.address = old.address;
+      gone.monitor = old.monitor;
+      gone.state = cluster ? "down" : old.state;
+      if (cluster)
+        gone.problem = "no longer a member";
       view.members.push_back(std::move(gone));
     }
   std::vector<std::future<void>> polls;

@@ -142,13 +142,15 @@ void sort_rows(std::vector<row>& rows, column by, bool reverse) {
     }
     return std::tuple<num, std::string>{static_cast<num>(r.id), {}};
   };
-  std::stable_sort(rows.begin(), rows.end(), [&](const row& x, const row& y) {
+  auto less = [&](const row& x, const row& y) {
     auto kx = key(x);
     auto ky = key(y);
     if (kx != ky)
-      return reverse ? ky < kx : kx < ky;
+      return kx < ky;
     return std::tie(x.node, x.id) < std::tie(y.node, y.id);
-  });
+  };
+  std::sort(rows.begin(), rows.end(),
+            [&](const row& x, const row& y) { return reverse ? less(y, x) : less(x, y); });
 }
 
 void filter_rows(std::vector<row>& rows, std::string_view text) {

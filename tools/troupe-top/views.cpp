@@ -19,6 +19,17 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
+std::string value_text(const json::value& v) {
+  if (v.is_string())
+    return std::string{v.as_string()};
+  if (v.is_number()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v.to_number<double>());
+    return buf;
+  }
+  return json::serialize(v);
+}
+
 // The first of `keys` that is a number, else -1: the sim route's names may still change.
 double first_number(const json::object& o, std::initializer_list<std::string_view> keys) {
   for (auto k : keys)
@@ -55,8 +66,7 @@ std::string sim_line(const cluster_view& v) {
   if (auto it = s.find("parameters"); it != s.end() && it->value().is_object()) {
     std::string params;
     for (auto& [k, val] : it->value().as_object())
-      params += (params.empty() ? "" : " ") + std::string{k} + "=" +
-                (val.is_string() ? std::string{val.as_string()} : json::serialize(val));
+      params += (params.empty() ? "" : " ") + std::string{k} + "=" + value_text(val);
     if (!params.empty())
       line += "  [" + params + "]";
   }
