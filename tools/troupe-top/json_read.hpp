@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,13 @@ inline std::string text_of(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string{it->value().as_string()}
                                                   : std::string{};
+}
+
+/// `v` with `decimals` digits after the point.
+inline std::string fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
 }
 
 /// One await of an actor: "reply from 12", "receive (int, double)", "timer", "kernel stencil 3/8".

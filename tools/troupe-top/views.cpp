@@ -13,12 +13,6 @@ namespace troupe_top {
 
 namespace {
 
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string value_text(const json::value& v) {
   if (v.is_string())
     return std::string{v.as_string()};
