@@ -1,0 +1,62 @@
+// Lenient readers of the monitors' JSON: a missing or mistyped field gives the fallback, so a
+// node of another version shows what it has instead of nothing.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace troupe_top {
+
+namespace json = boost::json;
+
+/// The number at `key` (any JSON number type), else `fallback`.
+inline double number_of(const json::object& o, std::string_view key, double fallback = 0) {
+  auto it = o.find(key);
+  if (it == o.end())
+    return fallback;
+  auto& v = it->value();
+  if (v.is_double())
+    return v.as_double();
+  if (v.is_int64())
+    return static_cast<double>(v.as_int64());
+  if (v.is_uint64())
+    return static_cast<double>(v.as_uint64());
+  return fallback;
+}
+
+/// The string at `key`, else empty.
+inline std::string text_of(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string{it->value().as_string()}
+                                                  : std::string{};
+}
+
+/// `v` with `decimals` digits after the point.
+inline std::string fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+/// One await of an actor: "reply from 12", "receive (int, double)", "timer", "kernel stencil 3/8".
+inline std::string describe_await(const json::object& a) {
+  auto kind = text_of(a, "kind");
+  if (kind == "reply")
+    return "reply from " + std::to_string(static_cast<std::uint64_t>(number_of(a, "peer")));
+  if (kind == "receive") {
+    auto types = text_of(a, "types");
+    return types.empty() ? "receive" : "receive (" + types + ")";
+  }
+  if (kind == "kernel")
+    return "kernel " + text_of(a, "kernel") + " " +
+           std::to_string(static_cast<long>(number_of(a, "chunks_done"))) + "/" +
+           std::to_string(static_cast<long>(number_of(a, "chunks_total")));
+  return kind;
+}
+
+} // namespace troupe_top
