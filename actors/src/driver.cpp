@@ -15,6 +15,7 @@
 
 #include "internal/checkpoint_keeper.hpp"
 #include "internal/driver_actor.hpp"
+#include "internal/sim_reporter.hpp"
 
 namespace troupe::actors {
 
@@ -72,7 +73,8 @@ public:
   // Links every part to the driver and watches it; `restored[r]` is part r's checkpointed
   // state (none on a fresh start). With parts on other nodes, watches the members too: a lost
   // node fails the run naming it.
-  void start(std::vector<part_bytes> restored) {
+  void start(std::vector<part_bytes> restored, sim_board* board) {
+    board_.emplace(board, cfg_.label, cfg_.steps, first_, current_, self_.address());
     if (hosts_.size() > 1)
       subscribe_members(self_);
     if (shared_->writer) {
@@ -127,8 +129,10 @@ public:
       fail(ok.error().message());
       return;
     }
-    if (!ok->empty())
+    if (!ok->empty()) {
       newest_ = *ok;
+      board_->checkpoint_written(*ok);
+    }
     if (!ok->empty() && cfg_.on_checkpoint)
       cfg_.on_checkpoint(*ok);
     if (waiting_for_writer_ && !keeper_->holding()) {
@@ -151,6 +155,7 @@ public:
         break;
       case kind::resume:
         paused_ = false;
+        board_->paused(false);
         if (arrived_ == parts_.size() && !done_)
           decide();
         break;
@@ -224,8 +229,10 @@ private:
 
   // Every part waits at the boundary after step next_: answer them all alike.
   void decide() {
-    if (paused_)
+    if (paused_) {
+      board_->paused(true);
       return; // resume decides
+    }
     auto stop = stop_asked_ || next_ == cfg_.steps;
     auto checkpoint = keeper_ && keeper_->due(next_, stop);
     if (checkpoint && keeper_->holding()) {
@@ -243,11 +250,14 @@ private:
     }
     b.stop = stop;
     b.checkpoint = checkpoint;
-    if (checkpoint)
+    if (checkpoint) {
       keeper_->begin(next_, current_);
+      board_->checkpoint_begun(next_);
+    }
     for (auto& part : parts_.members())
       self_.send(part, b);
     shown_.update(next_);
+    board_->passed(next_, current_);
     passed_ = next_;
     arrived_ = 0;
     if (b.stop) {
@@ -270,6 +280,7 @@ private:
     done_ = true;
     summary_.final = current_;
     shown_.finish(summary_.steps);
+    board_->ended();
     settle(std::move(summary_));
     self_.quit();
   }
@@ -278,6 +289,7 @@ private:
   // and the run, with `why`.
   void fail(std::string why) {
     done_ = true;
+    board_->ended();
     why += resume_hint();
     for (std::size_t r = 0; r < parts_.size(); ++r)
       if (!ended_[r])
@@ -307,6 +319,7 @@ private:
   /// The step of the last boundary the parts were let past.
   std::int64_t passed_ = first_;
   std::optional<detail::checkpoint_keeper> keeper_;
+  std::optional<detail::sim_reporter> board_;
   bool waiting_for_writer_ = false;
   driver_summary summary_;
   std::int64_t next_ = 0;
@@ -321,7 +334,7 @@ troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> sha
                        driver_config cfg, group g, std::shared_ptr<detail::driver_beginning> from) {
   auto state =
       std::make_shared<driver_state>(self, std::move(cfg), std::move(g), std::move(shared), *from);
-  state->start(std::move(from->restored));
+  state->start(std::move(from->restored), from->board);
   return {
       [state](const boundary_report& rep) { state->on_report(rep); },
       [state](checkpoint_piece& piece) { state->on_piece(piece); },

@@ -70,6 +70,7 @@ result<driver> driver::start(node& n, const driver_config& cfg, const caf::messa
         begin->initial.values[i] = *v;
     begin->restored = std::move(from->parts);
   }
+  begin->board = &n.sim();
   begin->where = place(cfg.parts, hosts->size(), cfg.where);
   begin->hosts = std::move(*hosts);
   std::vector<caf::actor> members;

@@ -47,6 +47,8 @@ public:
         return "name taken";
       case errc::no_such_name:
         return "no such name";
+      case errc::no_simulation:
+        return "no simulation";
     }
     return "unknown troupe error";
   }
@@ -109,6 +111,8 @@ const char* to_string(errc e) noexcept {
       return "name_taken";
     case errc::no_such_name:
       return "no_such_name";
+    case errc::no_simulation:
+      return "no_simulation";
   }
   return "unknown";
 }

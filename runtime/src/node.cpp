@@ -108,6 +108,10 @@ const std::optional<peer>& node::joined() const noexcept {
   return state_->joined;
 }
 
+sim_board& node::sim() const noexcept {
+  return state_->sim;
+}
+
 snapshot node::snapshot() const {
   troupe::snapshot out;
   out.taken = std::chrono::system_clock::now();

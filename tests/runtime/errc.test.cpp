@@ -62,7 +62,7 @@ TEST_CASE("errc keeps the values it has on the wire", "[runtime][errc]") {
       {errc::wrong_reply_type, 9},   {errc::port_unavailable, 10},
       {errc::exception, 11},         {errc::help_requested, 12},
       {errc::foreign_category, 13},  {errc::name_taken, 14},
-      {errc::no_such_name, 15},
+      {errc::no_such_name, 15},      {errc::no_simulation, 16},
   };
   for (auto [e, value] : pinned) {
     INFO(troupe::to_string(e));

@@ -73,6 +73,13 @@ public:
                 extra + "\r\n");
   }
 
+  /// Sends `POST path` with `body` (JSON) and a Content-Length.
+  bool post(const std::string& path, const std::string& body) {
+    return send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                "\r\nContent-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+
   /// The next response (headers and a Content-Length body); throws when none comes in time.
   http_response response(std::chrono::milliseconds timeout) {
     auto deadline = clock::now() + timeout;

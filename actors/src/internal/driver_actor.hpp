@@ -12,6 +12,7 @@
 #include <troupe/actors/checkpoint_writer.hpp>
 #include <troupe/actors/driver.hpp>
 #include <troupe/cluster.hpp>
+#include <troupe/sim_board.hpp>
 
 namespace troupe::actors::detail {
 
@@ -32,6 +33,8 @@ struct driver_beginning {
   std::vector<part_bytes> restored;
   std::vector<member> hosts;
   std::vector<std::size_t> where;
+  /// The node's board for the monitor (`node::sim`).
+  sim_board* board = nullptr;
 };
 
 /// Spawns the driver actor of the run `cfg` over the parts `g`.

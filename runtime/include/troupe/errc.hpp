@@ -51,6 +51,8 @@ enum class errc : int {
   name_taken = 14,
   /// No actor is registered in the cluster under that name.
   no_such_name = 15,
+  /// No simulation runs on this node to show or steer (troupe/sim_board.hpp).
+  no_simulation = 16,
 };
 
 /// The enumerator's name, e.g. `"timeout"`.

@@ -23,6 +23,7 @@ namespace troupe {
 
 struct member;
 struct placement;
+class sim_board;
 
 /// A remote node this node joined: its id and the actor that spawns troupe actors there.
 struct peer {
@@ -117,6 +118,10 @@ public:
 
   /// Every live troupe actor now.
   [[nodiscard]] troupe::snapshot snapshot() const;
+
+  /// The simulation this node runs, as its monitor shows and steers it (`/api/v1/sim`; see
+  /// troupe/sim_board.hpp).
+  [[nodiscard]] sim_board& sim() const noexcept;
 
   /// Blocks the calling (non-actor) thread until `who` ends, at most `timeout`. Yields nothing
   /// when it ended normally, else its exit reason as an error: `errc::exception` with the

@@ -14,8 +14,10 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <troupe/endpoint.hpp>
+#include <troupe/errc.hpp>
 #include <troupe/monitor_options.hpp>
 #include <troupe/result.hpp>
+#include <troupe/sim_board.hpp>
 #include <troupe/snapshot.hpp>
 
 namespace troupe::detail {
@@ -84,6 +86,14 @@ public:
   /// Called about once a second: takes the samples that rates are computed from.
   virtual void sample() {
   }
+  /// The simulation running here, if any (`/api/v1/sim`).
+  virtual std::optional<sim_status> sim() {
+    return std::nullopt;
+  }
+  /// Passes a steering request to that simulation (`POST /api/v1/sim/...`).
+  virtual result<void> steer(const sim_request&) {
+    return error{errc::no_simulation, "no simulation runs on this node"};
+  }
 };
 
 /// Who may ask what: the endpoint's security settings, fixed when it starts.
@@ -114,6 +124,9 @@ response handle(const request& req, const connection& conn, const settings& s, s
 std::string serve_bytes(std::string_view bytes, const connection& conn, const settings& s,
                         source& src);
 
+/// A JSON response of `status` with the serialised `body`.
+response json_text_response(unsigned status, std::string body);
+
 /// A JSON error response: `{"error": message, "parameter": parameter}` (parameter if any).
 response error_response(unsigned status, std::string_view message, std::string_view parameter = {});
 
@@ -124,6 +137,9 @@ std::string cluster_json(const node_view& n);
 response actors_response(const troupe::snapshot& snap, std::string_view query);
 /// `/api/v1/actors/{id}` with the actor's await chain.
 response actor_response(const troupe::snapshot& snap, std::string_view id);
+/// `GET /api/v1/sim`, and `POST /api/v1/sim/pause|resume|stop|params` (monitor/sim.cpp).
+response sim_response(source& src);
+response steer_response(source& src, std::string_view what, std::string_view body);
 
 // Prometheus and OpenMetrics text (monitor/metrics.cpp).
 std::string metrics_text(const node_view& n, const std::vector<type_view>& types, bool openmetrics);

@@ -21,6 +21,7 @@
 #include <troupe/cluster.hpp>
 #include <troupe/detail/actor_record.hpp>
 #include <troupe/node.hpp>
+#include <troupe/sim_board.hpp>
 
 #include "cluster_wire.hpp"
 namespace troupe::detail::monitor {
@@ -165,6 +166,8 @@ public:
   /// The monitor endpoint and its bound address (internal/monitor.hpp); shared_ptr because
   /// its type is incomplete here.
   std::shared_ptr<monitor::server> monitor;
+  /// The simulation running here, for the monitor (`node::sim`).
+  sim_board sim;
   std::optional<endpoint> monitor_address;
 
 private:

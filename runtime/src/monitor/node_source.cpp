@@ -27,6 +27,14 @@ public:
     first_ = last_ = take();
   }
 
+  std::optional<sim_status> sim() override {
+    return st_.sim.status();
+  }
+
+  result<void> steer(const sim_request& r) override {
+    return st_.sim.steer(r);
+  }
+
   node_view node() override {
     node_view n;
     n.id = id_;

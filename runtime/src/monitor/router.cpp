@@ -53,13 +53,23 @@ response route(const request& req, source& src) {
   auto path = target.substr(0, q);
   auto query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
   constexpr std::string_view actor_prefix = "/api/v1/actors/";
+  constexpr std::string_view steer_prefix = "/api/v1/sim/";
+  if (path == "/api/v1/sim/pause" || path == "/api/v1/sim/resume" || path == "/api/v1/sim/stop" ||
+      path == "/api/v1/sim/params") {
+    if (req.method() != http::verb::post) {
+      auto res = error_response(405, std::string{path} + " answers POST only");
+      res.set(http::field::allow, "POST");
+      return res;
+    }
+    return steer_response(src, path.substr(steer_prefix.size()), req.body());
+  }
   bool known = path == "/healthz" || path == "/metrics" || path == "/api/v1/node" ||
-               path == "/api/v1/actors" || path == "/api/v1/cluster" ||
+               path == "/api/v1/actors" || path == "/api/v1/cluster" || path == "/api/v1/sim" ||
                (path.starts_with(actor_prefix) && path.size() > actor_prefix.size());
   if (!known)
     return error_response(404, "no route " + std::string{path} +
                                    "; see /api/v1/node, /api/v1/actors, /api/v1/cluster, "
-                                   "/metrics, /healthz");
+                                   "/api/v1/sim, /metrics, /healthz");
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = error_response(405, std::string{path} + " answers GET only");
     res.set(http::field::allow, "GET, HEAD");
@@ -78,12 +88,18 @@ response route(const request& req, source& src) {
     return text_response(200, node_json(src.node()), json_type);
   if (path == "/api/v1/cluster")
     return text_response(200, cluster_json(src.node()), json_type);
+  if (path == "/api/v1/sim")
+    return sim_response(src);
   if (path == "/api/v1/actors")
     return actors_response(src.actors(), query);
   return actor_response(src.actors(), path.substr(actor_prefix.size()));
 }
 
 } // namespace
+
+response json_text_response(unsigned status, std::string body) {
+  return text_response(status, std::move(body), json_type);
+}
 
 response error_response(unsigned status, std::string_view message, std::string_view parameter) {
   boost::json::object body;
