@@ -58,8 +58,9 @@ result<void> set_seconds(node_config& cfg, std::string_view v) {
   return {};
 }
 
-result<void> set_config_file(node_config& cfg, std::string_view v) {
-  cfg.config_file = std::string{v};
+template <std::string node_config::*Field>
+result<void> set_file(node_config& cfg, std::string_view v) {
+  cfg.*Field = std::string{v};
   return {};
 }
 
@@ -138,6 +139,14 @@ result<void> set_monitor_timeout(node_config& cfg, std::string_view v) {
   return {};
 }
 
+result<void> set_insecure(node_config& cfg, std::string_view v) {
+  auto b = parse_bool("insecure", v);
+  if (!b)
+    return b.error();
+  cfg.insecure = *b;
+  return {};
+}
+
 constexpr std::array flags{
     troupe_flag{"threads", "N", "worker threads (default: one per core)", &set_threads},
     troupe_flag{"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)",
@@ -146,7 +155,8 @@ constexpr std::array flags{
                 &set_endpoint<&node_config::join>},
     troupe_flag{"join-timeout", "SECONDS", "how long --join retries (default 10)",
                 &set_seconds<&node_config::join_timeout_s>},
-    troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)", &set_config_file},
+    troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)",
+                &set_file<&node_config::config_file>},
     troupe_flag{"introspection", "BOOL", "record per-actor data for snapshots (default true)",
                 &set_bool<&node_config::introspection>},
     troupe_flag{"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)",
@@ -181,6 +191,20 @@ constexpr std::array flags{
     troupe_flag{"monitor-timeout", "SECONDS",
                 "close monitor connections idle, or sending a request, this long (default 5)",
                 &set_monitor_timeout},
+    troupe_flag{"tls-cert", "FILE",
+                "this node's certificate (PEM): mutual TLS on every link, with --tls-key and "
+                "--tls-ca (scripts/dev-ca makes them; config key openssl.certificate)",
+                &set_file<&node_config::tls_cert>},
+    troupe_flag{"tls-key", "FILE", "the private key of --tls-cert (PEM; config key openssl.key)",
+                &set_file<&node_config::tls_key>},
+    troupe_flag{"tls-ca", "FILE",
+                "the CA certificate (PEM) that signs every member's certificate (config key "
+                "openssl.cafile)",
+                &set_file<&node_config::tls_ca>},
+    troupe_flag{"insecure", "[BOOL]",
+                "allow a non-loopback --listen (or join) without TLS: anyone reaching the port "
+                "can join (default false)",
+                &set_insecure},
 };
 
 } // namespace
