@@ -64,9 +64,21 @@ result<void> set_file(node_config& cfg, std::string_view v) {
   return {};
 }
 
+// The flag of a boolean field.
+template <bool node_config::*Field>
+constexpr std::string_view bool_flag() {
+  if (Field == &node_config::introspection)
+    return "introspection";
+  if (Field == &node_config::latency_mode)
+    return "latency-mode";
+  if (Field == &node_config::slurm)
+    return "slurm";
+  return "insecure";
+}
+
 template <bool node_config::*Field>
 result<void> set_bool(node_config& cfg, std::string_view v) {
-  auto b = parse_bool(Field == &node_config::introspection ? "introspection" : "latency-mode", v);
+  auto b = parse_bool(bool_flag<Field>(), v);
   if (!b)
     return b.error();
   cfg.*Field = *b;
@@ -83,14 +95,6 @@ result<void> set_pin_workers(node_config& cfg, std::string_view v) {
     return error{errc::bad_option,
                  "--pin-workers must be true, false or auto (got " + quoted(v) + ")"};
   cfg.pin_workers = *b;
-  return {};
-}
-
-result<void> set_slurm(node_config& cfg, std::string_view v) {
-  auto b = parse_bool("slurm", v);
-  if (!b)
-    return b.error();
-  cfg.slurm = *b;
   return {};
 }
 
@@ -139,14 +143,6 @@ result<void> set_monitor_timeout(node_config& cfg, std::string_view v) {
   return {};
 }
 
-result<void> set_insecure(node_config& cfg, std::string_view v) {
-  auto b = parse_bool("insecure", v);
-  if (!b)
-    return b.error();
-  cfg.insecure = *b;
-  return {};
-}
-
 constexpr std::array flags{
     troupe_flag{"threads", "N", "worker threads (default: one per core)", &set_threads},
     troupe_flag{"listen", "HOST:PORT", "accept nodes on HOST:PORT (port 0 picks a free one)",
@@ -172,7 +168,7 @@ constexpr std::array flags{
     troupe_flag{"slurm", "BOOL",
                 "under srun without --listen/--join: rank 0 listens on the step's first host, "
                 "the others join it (default true)",
-                &set_slurm},
+                &set_bool<&node_config::slurm>},
     troupe_flag{"slurm-port", "PORT",
                 "the port of that listener (default 10000 + 10 * (SLURM_JOB_ID mod 2000) + "
                 "(SLURM_STEP_ID mod 10))",
@@ -204,7 +200,7 @@ constexpr std::array flags{
     troupe_flag{"insecure", "[BOOL]",
                 "allow a non-loopback --listen (or join) without TLS: anyone reaching the port "
                 "can join (default false)",
-                &set_insecure},
+                &set_bool<&node_config::insecure>},
 };
 
 } // namespace

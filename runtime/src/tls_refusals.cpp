@@ -1,11 +1,13 @@
-// One line on stderr for every refused TLS handshake, saying why.
+// One line on stderr for every refused TLS handshake, saying why; and a cap on the accepted
+// connections still in their handshake.
 //
 // CAF 0.17's openssl module makes a fresh SSL_CTX per connection (session.cpp) with
 // SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr), and
 // with its logger compiled out (Debian's build) drops the reason of a failed handshake without
 // a word. It offers no hook; OpenSSL's callbacks are per context. So this file defines
 // SSL_CTX_set_verify itself: the dynamic linker binds CAF's call to the executable's
-// definition, which forwards to OpenSSL's and adds a verify and an info callback that report.
+// definition, which forwards to OpenSSL's and adds a verify and an info callback that report
+// (and count handshakes in progress).
 #include "internal/tls.hpp"
 
 #include <algorithm>
@@ -65,11 +67,13 @@ struct handshake {
   bool pending = false;
 };
 
-void settle(const SSL* ssl, handshake& h);
+void settle(reporter& r, const SSL* ssl, handshake& h);
 
 void free_handshake(void* ssl, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
   if (auto* h = static_cast<handshake*>(ptr)) {
-    settle(static_cast<const SSL*>(ssl), *h);
+    auto& r = the_reporter();
+    std::lock_guard<std::mutex> guard{r.mtx};
+    settle(r, static_cast<const SSL*>(ssl), *h);
     delete h;
   }
 }
@@ -102,9 +106,7 @@ void say(reporter& r, bool server, const std::string& peer, const std::string& w
 
 // Lists an accepted connection as pending; closes the oldest pending one beyond max_pending
 // (CAF then reads its end and frees it, on this thread, after this callback).
-void admit(const SSL* ssl, handshake& h) {
-  auto& r = the_reporter();
-  std::lock_guard<std::mutex> guard{r.mtx};
+void admit(reporter& r, const SSL* ssl, handshake& h) {
   h.pending = true;
   r.pending.emplace_back(ssl, SSL_get_fd(ssl));
   if (r.pending.size() <= max_pending)
@@ -121,11 +123,9 @@ void admit(const SSL* ssl, handshake& h) {
 }
 
 // Takes `ssl` off the pending list: its handshake ended, or it is freed.
-void settle(const SSL* ssl, handshake& h) {
+void settle(reporter& r, const SSL* ssl, handshake& h) {
   if (!h.pending)
     return;
-  auto& r = the_reporter();
-  std::lock_guard<std::mutex> guard{r.mtx};
   h.pending = false;
   auto i =
       std::find_if(r.pending.begin(), r.pending.end(), [ssl](auto& p) { return p.first == ssl; });
@@ -133,14 +133,17 @@ void settle(const SSL* ssl, handshake& h) {
     r.pending.erase(i);
 }
 
-handshake& facts(const SSL* ssl) {
+// The facts of `ssl`'s handshake. The callbacks below hold the reporter's lock throughout: a
+// connection's handshake starts on one thread and goes on on another (CAF's, which TSan cannot
+// see synchronise), and the pending list spans connections.
+handshake& facts(reporter& r, const SSL* ssl) {
   auto* h = static_cast<handshake*>(SSL_get_ex_data(ssl, handshake_index()));
   if (h == nullptr) {
     h = new handshake{};
     h->peer = peer_of(ssl);
     SSL_set_ex_data(const_cast<SSL*>(ssl), handshake_index(), h);
     if (SSL_is_server(const_cast<SSL*>(ssl)) == 1)
-      admit(ssl, *h);
+      admit(r, ssl, *h);
   }
   return *h;
 }
@@ -168,6 +171,9 @@ bool not_tls(unsigned long e) {
     case SSL_R_HTTP_REQUEST:
     case SSL_R_HTTPS_PROXY_REQUEST:
     case SSL_R_PACKET_LENGTH_TOO_LONG:
+    case SSL_R_UNKNOWN_PROTOCOL:
+    case SSL_R_RECORD_LENGTH_MISMATCH:
+    case SSL_R_UNSUPPORTED_PROTOCOL:
       return true;
     default:
       return false;
@@ -194,11 +200,6 @@ std::string reason(const handshake& h, const std::string& ca_file) {
     switch (ERR_GET_REASON(e)) {
       case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
         return "it sent no certificate (a TLS peer without --tls-cert)";
-      case SSL_R_UNKNOWN_PROTOCOL:
-      case SSL_R_RECORD_LENGTH_MISMATCH:
-      case SSL_R_UNSUPPORTED_PROTOCOL:
-        return "it does not speak TLS (a node started without --tls-cert, --tls-key and "
-               "--tls-ca, or not a troupe node)";
       case SSL_R_UNEXPECTED_EOF_WHILE_READING:
         return "it closed the connection during the TLS handshake (a node without --tls-cert, "
                "--tls-key and --tls-ca waits, then gives up this way)";
@@ -225,6 +226,8 @@ void say(reporter& r, bool server, const std::string& peer, const std::string& w
   auto host = peer.substr(0, peer.rfind(':'));
   auto key = std::string{server ? "in " : "out "} + host + " " + why;
   auto now = std::chrono::steady_clock::now();
+  if (r.printed.size() > 1024) // many hosts: forget those quiet for a minute
+    std::erase_if(r.printed, [now](auto& p) { return now - p.second >= std::chrono::minutes{1}; });
   auto [it, fresh] = r.printed.try_emplace(key, now);
   if (!fresh && now - it->second < std::chrono::minutes{1})
     return;
@@ -237,12 +240,10 @@ void say(reporter& r, bool server, const std::string& peer, const std::string& w
                  why.c_str());
 }
 
-void print(const SSL* ssl, handshake& h) {
+void print(reporter& r, const SSL* ssl, handshake& h) {
   if (h.printed || probe(ssl, h))
     return;
   h.printed = true;
-  auto& r = the_reporter();
-  std::lock_guard<std::mutex> guard{r.mtx};
   say(r, SSL_is_server(const_cast<SSL*>(ssl)) == 1, h.peer, reason(h, r.ca_file));
 }
 
@@ -250,8 +251,10 @@ int on_verify(int ok, X509_STORE_CTX* store) {
   if (ok == 0) {
     auto* ssl =
         static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-    if (ssl != nullptr && facts(ssl).verify_error == 0)
-      facts(ssl).verify_error = X509_STORE_CTX_get_error(store);
+    auto& r = the_reporter();
+    std::lock_guard<std::mutex> guard{r.mtx};
+    if (ssl != nullptr && facts(r, ssl).verify_error == 0)
+      facts(r, ssl).verify_error = X509_STORE_CTX_get_error(store);
   }
   return ok;
 }
@@ -261,7 +264,9 @@ int on_verify(int ok, X509_STORE_CTX* store) {
 // SSL_connect; so does one waiting for the socket. OpenSSL's error queue alone cannot tell them
 // apart (CAF never empties it), and an error cleared here would read as "wait" to CAF.
 void on_info(const SSL* ssl, int where, int ret) {
-  auto& h = facts(ssl);
+  auto& r = the_reporter();
+  std::lock_guard<std::mutex> guard{r.mtx};
+  auto& h = facts(r, ssl);
   if ((where & SSL_CB_ALERT) != 0 && (ret >> 8) == SSL3_AL_FATAL && !h.failed) {
     h.failed = true;
     if ((where & SSL_CB_READ) != 0)
@@ -270,7 +275,7 @@ void on_info(const SSL* ssl, int where, int ret) {
       h.error_sent = ERR_peek_last_error();
   }
   if ((where & SSL_CB_HANDSHAKE_DONE) != 0)
-    settle(ssl, h);
+    settle(r, ssl, h);
   if ((where & SSL_CB_EXIT) == 0 || ret > 0)
     return;
   if (!h.failed && not_tls(ERR_peek_last_error())) {
@@ -279,8 +284,8 @@ void on_info(const SSL* ssl, int where, int ret) {
   }
   if (!h.failed)
     return;
-  settle(ssl, h);
-  print(ssl, h);
+  settle(r, ssl, h);
+  print(r, ssl, h);
   ERR_clear_error();
 }
 
@@ -308,9 +313,6 @@ extern "C" void SSL_CTX_set_verify(SSL_CTX* ctx, int mode, SSL_verify_cb cb) {
   if (ours) {
     cb = &troupe::detail::on_verify;
     SSL_CTX_set_info_callback(ctx, &troupe::detail::on_info);
-    // An idle connection (one that never completes its handshake, say) holds no 16 KiB
-    // read and write buffers: 1,000 of them cost tens of MiB less.
-    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   }
   real(ctx, mode, cb);
 }

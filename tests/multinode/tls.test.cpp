@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <ifaddrs.h>
+
 #include "tls_files.hpp"
 
 namespace {
@@ -52,6 +54,26 @@ std::string rejected(std::vector<std::string> args) {
   REQUIRE(lines.size() == 1);
   CHECK_THAT(lines[0], Catch::StartsWith("cluster_node: "));
   return lines[0];
+}
+
+// A non-loopback IPv4 address of this host (traffic to it stays on the host), or "".
+std::string local_non_loopback_address() {
+  ifaddrs* all = nullptr;
+  if (::getifaddrs(&all) != 0)
+    return {};
+  std::string out;
+  for (auto* i = all; i != nullptr && out.empty(); i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET)
+      continue;
+    auto& in = reinterpret_cast<sockaddr_in&>(*i->ifa_addr);
+    if ((ntohl(in.sin_addr.s_addr) >> 24) == 127)
+      continue;
+    char text[INET_ADDRSTRLEN] = {};
+    if (::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text) != nullptr)
+      out = text;
+  }
+  ::freeifaddrs(all);
+  return out;
 }
 
 } // namespace
@@ -161,4 +183,28 @@ TEST_CASE("a node refuses a non-loopback listener without TLS unless --insecure"
                Catch::StartsWith("listening on 0.0.0.0:"));
     CHECK(p.wait(finish_timeout, "the node to end") == 0);
   }
+}
+
+TEST_CASE("a node joining over a non-loopback address needs TLS or --insecure to listen there",
+          "[multinode][tls][options]") {
+  auto ip = local_non_loopback_address();
+  if (ip.empty()) {
+    WARN("this host has no non-loopback IPv4 address: nothing to test");
+    return;
+  }
+  process a{exe, {"--listen", ip + ":0", "--insecure", "--expect", "2"}};
+  auto at = await_line(a, "listening on ", start_timeout, "a's listening line");
+  auto line = rejected({"--join", at});
+  CHECK_THAT(line, Catch::Contains("--join " + at) && Catch::Contains(ip) &&
+                       Catch::Contains("--tls-cert") && Catch::Contains("--insecure"));
+  process b{exe, {"--join", at, "--insecure", "--expect", "2"}};
+  CHECK(await_line(b, "members: ", start_timeout, "b's members") ==
+        await_line(a, "members: ", start_timeout, "a's members"));
+
+  dev_ca ca{{"n1", "n2"}};
+  process c{exe, with_flags(ca.flags("n1"), {"--listen", ip + ":0", "--expect", "2"})};
+  at = await_line(c, "listening on ", start_timeout, "c's listening line");
+  process d{exe, with_flags(ca.flags("n2"), {"--join", at, "--expect", "2"})};
+  CHECK(await_line(d, "members: ", start_timeout, "d's members") ==
+        await_line(c, "members: ", start_timeout, "c's members"));
 }
