@@ -27,6 +27,7 @@
 
 #include "internal/cluster_wire.hpp"
 #include "internal/node_state.hpp"
+#include "internal/tls.hpp"
 
 namespace troupe {
 
@@ -235,7 +236,7 @@ struct membership {
     if (c.id == own || members.count(c.id) != 0 || connecting.count(c.id) != 0 || c.id < own)
       return;
     connecting.insert(c.id);
-    auto mm = self.home_system().middleman().actor_handle();
+    auto mm = network_actor(*st);
     auto unreachable = [this, c](caf::error& err) {
       connecting.erase(c.id);
       std::fprintf(stderr, "%s: warning: member %s:%u of the cluster is unreachable (%s)\n",

@@ -6,6 +6,7 @@
 
 #include <caf/defaults.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include <troupe/detail/kernel.hpp>
 #include <troupe/remote.hpp>
@@ -14,6 +15,7 @@
 #include "internal/node_flags.hpp"
 #include "internal/node_state.hpp"
 #include "internal/scheduler.hpp"
+#include "internal/tls.hpp"
 
 namespace troupe {
 
@@ -51,7 +53,15 @@ result<node> node::start(node_config config) {
   cfg.threads = *threads;
   cfg.apply_scheduler_settings();
   cfg.apply_network_settings();
+  auto tls = detail::configure_tls(cfg);
+  if (!tls)
+    return tls.error();
+  st->tls = *tls;
   cfg.load<caf::io::middleman>();
+  if (st->tls) {
+    cfg.load<caf::openssl::manager>();
+    detail::report_tls_refusals(cfg);
+  }
   // CAF builds its own scheduler only when no module gave one: troupe's (CAF's work stealing
   // with a cheaper clock, internal/scheduler.hpp) replaces CAF's; work sharing stays CAF's.
   auto policy = caf::get_or(cfg, "scheduler.policy", caf::defaults::scheduler::policy);

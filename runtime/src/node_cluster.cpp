@@ -13,16 +13,13 @@
 #include <caf/scoped_actor.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/tls.hpp"
 
 namespace troupe {
 
 namespace {
 
 using namespace std::chrono_literals;
-
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
-}
 
 bool is_wildcard(const std::string& host) {
   return host == "0.0.0.0" || host == "::" || host.empty();
@@ -95,12 +92,20 @@ result<void> detail::start_cluster(node_state& st) {
                    st.names,
                    st.spawner,
                    st.monitor_address ? st.monitor_address->to_string() : std::string{}};
-  if (where)
-    if (auto listening = listen(st, *where, announce); !listening) {
+  if (where) {
+    auto listening = check_exposure(st, *where,
+                                    announce ? "--listen " + where->to_string()
+                                             : "--join " + cfg.join->to_string() +
+                                                   ": this node listens for the other members on "
+                                                   "the address it reaches that node from");
+    if (listening)
+      listening = listen(st, *where, announce);
+    if (!listening) {
       // The membership actor waits for the card: give it one, so that the node can end.
       st.set_card(std::move(card));
       return listening.error();
     }
+  }
   if (st.bound) {
     card.host = advertised_host(st.bound->host);
     card.port = st.bound->port;

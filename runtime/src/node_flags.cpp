@@ -58,14 +58,27 @@ result<void> set_seconds(node_config& cfg, std::string_view v) {
   return {};
 }
 
-result<void> set_config_file(node_config& cfg, std::string_view v) {
-  cfg.config_file = std::string{v};
+template <std::string node_config::*Field>
+result<void> set_file(node_config& cfg, std::string_view v) {
+  cfg.*Field = std::string{v};
   return {};
+}
+
+// The flag of a boolean field.
+template <bool node_config::*Field>
+constexpr std::string_view bool_flag() {
+  if (Field == &node_config::introspection)
+    return "introspection";
+  if (Field == &node_config::latency_mode)
+    return "latency-mode";
+  if (Field == &node_config::slurm)
+    return "slurm";
+  return "insecure";
 }
 
 template <bool node_config::*Field>
 result<void> set_bool(node_config& cfg, std::string_view v) {
-  auto b = parse_bool(Field == &node_config::introspection ? "introspection" : "latency-mode", v);
+  auto b = parse_bool(bool_flag<Field>(), v);
   if (!b)
     return b.error();
   cfg.*Field = *b;
@@ -82,14 +95,6 @@ result<void> set_pin_workers(node_config& cfg, std::string_view v) {
     return error{errc::bad_option,
                  "--pin-workers must be true, false or auto (got " + quoted(v) + ")"};
   cfg.pin_workers = *b;
-  return {};
-}
-
-result<void> set_slurm(node_config& cfg, std::string_view v) {
-  auto b = parse_bool("slurm", v);
-  if (!b)
-    return b.error();
-  cfg.slurm = *b;
   return {};
 }
 
@@ -146,7 +151,8 @@ constexpr std::array flags{
                 &set_endpoint<&node_config::join>},
     troupe_flag{"join-timeout", "SECONDS", "how long --join retries (default 10)",
                 &set_seconds<&node_config::join_timeout_s>},
-    troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)", &set_config_file},
+    troupe_flag{"config", "FILE", "read options from FILE (CAF's INI format)",
+                &set_file<&node_config::config_file>},
     troupe_flag{"introspection", "BOOL", "record per-actor data for snapshots (default true)",
                 &set_bool<&node_config::introspection>},
     troupe_flag{"latency-mode", "BOOL", "idle workers spin instead of sleeping (default false)",
@@ -162,7 +168,7 @@ constexpr std::array flags{
     troupe_flag{"slurm", "BOOL",
                 "under srun without --listen/--join: rank 0 listens on the step's first host, "
                 "the others join it (default true)",
-                &set_slurm},
+                &set_bool<&node_config::slurm>},
     troupe_flag{"slurm-port", "PORT",
                 "the port of that listener (default 10000 + 10 * (SLURM_JOB_ID mod 2000) + "
                 "(SLURM_STEP_ID mod 10))",
@@ -181,6 +187,20 @@ constexpr std::array flags{
     troupe_flag{"monitor-timeout", "SECONDS",
                 "close monitor connections idle, or sending a request, this long (default 5)",
                 &set_monitor_timeout},
+    troupe_flag{"tls-cert", "FILE",
+                "this node's certificate (PEM): mutual TLS on every link, with --tls-key and "
+                "--tls-ca (scripts/dev-ca makes them; config key openssl.certificate)",
+                &set_file<&node_config::tls_cert>},
+    troupe_flag{"tls-key", "FILE", "the private key of --tls-cert (PEM; config key openssl.key)",
+                &set_file<&node_config::tls_key>},
+    troupe_flag{"tls-ca", "FILE",
+                "the CA certificate (PEM) that signs every member's certificate (config key "
+                "openssl.cafile)",
+                &set_file<&node_config::tls_ca>},
+    troupe_flag{"insecure", "[BOOL]",
+                "allow a non-loopback --listen (or join) without TLS: anyone reaching the port "
+                "can join (default false)",
+                &set_bool<&node_config::insecure>},
 };
 
 } // namespace

@@ -20,6 +20,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/tls.hpp"
 
 namespace troupe {
 
@@ -103,7 +104,7 @@ std::string why_no_connection(const endpoint& ep, steady::time_point deadline) {
 result<void> detail::listen(node_state& st, const endpoint& ep, bool announce) {
   // Publishing the spawner (rather than only opening the port) hands it to joining nodes in
   // CAF's handshake.
-  auto port = st.sys->middleman().publish(st.spawner, ep.port, ep.host.c_str(), false);
+  auto port = publish(st, st.spawner, ep);
   if (!port)
     return error{errc::port_unavailable,
                  "--listen " + ep.to_string() + ": cannot listen there (" +
@@ -126,14 +127,14 @@ struct connect_outcome {
   std::string why;
 };
 
-connect_outcome connect_once(caf::actor_system& sys, caf::scoped_actor& self, const endpoint& where,
+connect_outcome connect_once(detail::node_state& st, caf::scoped_actor& self, const endpoint& where,
                              steady::time_point deadline) {
   connect_outcome out;
   out.why = why_no_connection(where, deadline);
   if (!out.why.empty())
     return out;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-  self->request(sys.middleman().actor_handle(), std::max(left, std::chrono::milliseconds{1}),
+  self->request(detail::network_actor(st), std::max(left, std::chrono::milliseconds{1}),
                 caf::connect_atom::value, where.host, where.port)
       .receive(
           [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
@@ -143,9 +144,14 @@ connect_outcome connect_once(caf::actor_system& sys, caf::scoped_actor& self, co
               out.foreign = true;
           },
           [&](caf::error& err) {
-            out.why = err == caf::sec::request_timeout
-                          ? "it accepted the connection but sent no CAF handshake"
-                          : sys.render(err);
+            if (err != caf::sec::request_timeout)
+              out.why = st.sys->render(err);
+            else if (st.tls)
+              out.why = "it accepted the connection, but no TLS and CAF handshake followed (a "
+                        "refused TLS handshake is reported above, or by the other node)";
+            else
+              out.why = "it accepted the connection but sent no CAF handshake (a node started "
+                        "with --tls-cert, --tls-key and --tls-ca needs them here too)";
           });
   return out;
 }
@@ -184,7 +190,7 @@ result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout
   auto deadline = steady::now() + timeout;
   std::string last_error;
   for (;;) {
-    auto outcome = connect_once(sys, self, where, deadline);
+    auto outcome = connect_once(*state_, self, where, deadline);
     if (outcome.found) {
       auto why = join_members(*state_, self, *outcome.found, deadline);
       if (why.empty()) {

@@ -56,7 +56,9 @@ using actor_factory = std::function<caf::actor(caf::actor_system&, caf::message&
 /// default 5), `--slurm BOOL` and `--slurm-port PORT` (see `slurm`, `slurm_port`),
 /// `--monitor HOST:PORT|off` with `--monitor-token-file FILE`,
 /// `--monitor-allow-control`, `--monitor-timeout SECONDS` (the monitor endpoint,
-/// docs/MONITOR.md).
+/// docs/MONITOR.md), `--tls-cert FILE`, `--tls-key FILE`, `--tls-ca FILE` (mutual TLS on every
+/// link; all three or none; config keys `openssl.certificate`, `openssl.key`, `openssl.cafile`)
+/// and `--insecure` (allows a non-loopback `--listen` without TLS).
 /// Any CAF key works too, e.g.
 /// `--middleman.heartbeat-interval=500ms`.
 ///
@@ -144,6 +146,17 @@ public:
   std::optional<std::uint16_t> slurm_port;
   /// The monitor endpoint: on 127.0.0.1 with a free port unless `--monitor off`.
   monitor_options monitor;
+  /// Mutual TLS (`--tls-cert`, `--tls-key`, `--tls-ca`): this node's certificate (PEM), its
+  /// private key (PEM), and the CA certificate (PEM) that every peer's certificate must be
+  /// signed by. All three or none. `parse_args` copies them into CAF's `openssl_certificate`,
+  /// `openssl_key` and `openssl_cafile` (the config keys `openssl.certificate`, `openssl.key`,
+  /// `openssl.cafile`), which the node reads at its start.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  /// Listen on a non-loopback address without TLS (`--insecure`): any host that reaches the
+  /// port can join the cluster and run the registered actor types.
+  bool insecure = false;
   /// Actor types registered with `add_actor_type`, copied into the node at its start.
   std::map<std::string, actor_factory> actor_types;
 

@@ -125,6 +125,8 @@ public:
   registry actors;
   std::unique_ptr<caf::actor_system> sys;
   std::optional<endpoint> bound;
+  /// Whether every link is mutual TLS (CAF's openssl module; internal/tls.hpp).
+  bool tls = false;
   std::optional<peer> joined;
   caf::actor spawner;
   std::mutex factories_mtx;
