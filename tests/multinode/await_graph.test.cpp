@@ -18,14 +18,6 @@ namespace {
 
 const std::string exe = TROUPE_TEST_AWAIT_GRAPH_NODE_EXE;
 
-int monitor_port(process& p) {
-  auto line = p.read_err_line(start_timeout, "the 'monitor on http://HOST:PORT' line");
-  const std::string prefix = "monitor on http://127.0.0.1:";
-  INFO("stderr line of " << p.describe() << ": " << line);
-  REQUIRE(line.rfind(prefix, 0) == 0);
-  return std::stoi(line.substr(prefix.size()));
-}
-
 // Asks `/api/v1/awaits` of the monitor at `port` until `pred` holds (bounded).
 json::object wait_for_graph(int port, const char* what,
                             const std::function<bool(const json::object&)>& pred) {
