@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -54,6 +55,8 @@ actor_info read_record(const actor_record& rec) {
       await_info info;
       info.what = a.desc.what;
       info.peer = a.desc.peer;
+      if (a.desc.peer_node)
+        info.peer_node = caf::to_string(a.desc.peer_node); // an address by name_peer_nodes
       if (a.desc.types != nullptr)
         info.types = *a.desc.types;
       info.since = ticks_to_wall(a.since);
@@ -73,6 +76,44 @@ actor_info read_record(const actor_record& rec) {
   else
     out.current = out.awaits.empty() ? actor_info::state::idle : actor_info::state::suspended;
   return out;
+}
+
+troupe::snapshot take_snapshot(const node_state& st) {
+  troupe::snapshot out;
+  out.taken = std::chrono::system_clock::now();
+  st.actors.for_each([&](const actor_record& rec) { out.actors.push_back(read_record(rec)); });
+  std::sort(out.actors.begin(), out.actors.end(),
+            [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
+  name_peer_nodes(out, st);
+  return out;
+}
+
+std::string node_label(const node_state& st) {
+  std::lock_guard<std::mutex> guard{st.view_mtx};
+  for (auto& m : st.view)
+    if (m.local && m.address.port != 0)
+      return m.address.to_string();
+  return caf::to_string(st.node_id());
+}
+
+void name_peer_nodes(troupe::snapshot& snap, const node_state& st) {
+  std::map<std::string, std::string, std::less<>> address;
+  for (auto& a : snap.actors)
+    for (auto& w : a.awaits)
+      if (!w.peer_node.empty())
+        address.emplace(w.peer_node, w.peer_node);
+  if (address.empty())
+    return; // no await on another node: the common case, and no lock taken
+  {
+    std::lock_guard<std::mutex> guard{st.view_mtx};
+    for (auto& m : st.view)
+      if (auto it = address.find(caf::to_string(m.id)); it != address.end() && m.address.port != 0)
+        it->second = m.address.to_string();
+  }
+  for (auto& a : snap.actors)
+    for (auto& w : a.awaits)
+      if (!w.peer_node.empty())
+        w.peer_node = address.at(w.peer_node);
 }
 
 } // namespace detail

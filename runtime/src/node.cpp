@@ -123,13 +123,7 @@ sim_board& node::sim() const noexcept {
 }
 
 snapshot node::snapshot() const {
-  troupe::snapshot out;
-  out.taken = std::chrono::system_clock::now();
-  state_->actors.for_each(
-      [&](const detail::actor_record& rec) { out.actors.push_back(detail::read_record(rec)); });
-  std::sort(out.actors.begin(), out.actors.end(),
-            [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
-  return out;
+  return detail::take_snapshot(*state_);
 }
 
 int run(node_config& cfg, int argc, const char* const* argv, std::function<int(node&)> body) {

@@ -55,6 +55,7 @@ behavior detail::spawner(context&, node_state* st) {
         return std::move(*a);
       },
       [st](card_atom) { return st->local_card(); },
+      [st](awaits::awaits_atom) { return awaits::local_edges(*st); },
   };
 }
 

@@ -18,15 +18,6 @@ using namespace troupe::test;
 
 namespace {
 
-// The port of a node's `monitor on http://127.0.0.1:PORT` stderr line.
-int monitor_port(process& p) {
-  auto line = p.read_err_line(start_timeout, "the 'monitor on http://HOST:PORT' line");
-  const std::string prefix = "monitor on http://127.0.0.1:";
-  INFO("stderr line of " << p.describe() << ": " << line);
-  REQUIRE(line.rfind(prefix, 0) == 0);
-  return std::stoi(line.substr(prefix.size()));
-}
-
 // The full path of `tool` on PATH; fails the test, saying what to install, when it is missing.
 std::string required_tool(const std::string& tool) {
   std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";

@@ -40,6 +40,15 @@ inline std::string await_line(process& p, const std::string& prefix,
   }
 }
 
+/// The port of a node's `monitor on http://127.0.0.1:PORT` stderr line.
+inline int monitor_port(process& p) {
+  auto line = p.read_err_line(start_timeout, "the 'monitor on http://HOST:PORT' line");
+  const std::string prefix = "monitor on http://127.0.0.1:";
+  INFO("stderr line of " << p.describe() << ": " << line);
+  REQUIRE(line.rfind(prefix, 0) == 0);
+  return std::stoi(line.substr(prefix.size()));
+}
+
 /// A node started with `--listen 127.0.0.1:0` and the port it reported as its first line.
 struct listener {
   listener(const std::string& exe, std::vector<std::string> extra = {})

@@ -34,8 +34,11 @@ protected:
   template <class R>
   void send_request(std::coroutine_handle<> frame, const caf::strong_actor_ptr& dest,
                     duration timeout, caf::message msg) {
-    auto token = self_->begin_await(
-        frame, {.what = await_info::kind::reply, .peer = dest->id(), .timeout = timeout});
+    auto remote = !same_node(dest->node(), self_->home_system().node());
+    auto token = self_->begin_await(frame, {.what = await_info::kind::reply,
+                                            .peer = dest->id(),
+                                            .peer_node = remote ? dest->node() : caf::node_id{},
+                                            .timeout = timeout});
     token_ = token;
     auto self = self_;
     self->count_sent();

@@ -23,8 +23,12 @@ struct await_info {
   };
 
   kind what = kind::reply;
-  /// The awaited actor's id (`reply`), else 0.
+  /// The awaited actor's id (`reply`), else 0. Actor ids are unique on their node only.
   std::uint64_t peer = 0;
+  /// The awaited actor's node (`reply`) when it is not this node: the address it listens on
+  /// ("HOST:PORT") when it is a member of this node's cluster, else CAF's node id. Empty when
+  /// the awaited actor is on this node.
+  std::string peer_node;
   /// Element types awaited (`receive`), e.g. "int, std::string".
   std::string types;
   /// When the timer fires (`timer`, and the deadline of a `receive` with timeout).

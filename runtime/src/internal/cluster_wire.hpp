@@ -11,6 +11,8 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/node_id.hpp>
 
+#include "await_graph.hpp"
+
 namespace troupe::detail {
 
 /// A node as it introduces itself: its id, where it listens, its three service actors and its
@@ -81,6 +83,7 @@ inline void add_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<member_address>>("troupe.member_addresses");
   cfg.add_message_type<name_entry>("troupe.name_entry");
   cfg.add_message_type<std::vector<name_entry>>("troupe.name_entries");
+  cfg.add_message_type<std::vector<awaits::edge>>("troupe.await_edges");
 }
 
 } // namespace troupe::detail

@@ -3,6 +3,7 @@
 // tested and fuzzed without a node (tests/fuzz).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,8 @@
 #include <troupe/result.hpp>
 #include <troupe/sim_board.hpp>
 #include <troupe/snapshot.hpp>
+
+#include "await_graph.hpp"
 
 namespace troupe::detail {
 class node_state;
@@ -83,6 +86,8 @@ public:
   virtual node_view node() = 0;
   virtual troupe::snapshot actors() = 0;
   virtual std::vector<type_view> types() = 0;
+  /// Every member's await edges; by default this node's only, named by its `node()` address.
+  virtual std::vector<awaits::member_edges> await_graph();
   /// Called about once a second: takes the samples that rates are computed from.
   virtual void sample() {
   }
@@ -131,6 +136,8 @@ response json_text_response(unsigned status, std::string body);
 response error_response(unsigned status, std::string_view message, std::string_view parameter = {});
 
 // JSON routes (monitor/json.cpp).
+/// RFC 3339 in UTC with milliseconds: "2024-05-01T12:00:00.250Z".
+std::string timestamp(std::chrono::system_clock::time_point t);
 std::string node_json(const node_view& n);
 std::string cluster_json(const node_view& n);
 /// `/api/v1/actors` with its query; an error names the bad parameter.

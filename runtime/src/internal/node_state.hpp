@@ -219,4 +219,14 @@ namespace troupe::detail {
 /// Reads one record into an `actor_info` (introspection.cpp).
 actor_info read_record(const actor_record& rec);
 
+/// Every live troupe actor of the node `st` now, by id (introspection.cpp).
+troupe::snapshot take_snapshot(const node_state& st);
+
+/// This node as the await graph names it: the address it listens on, else CAF's node id
+/// (introspection.cpp).
+std::string node_label(const node_state& st);
+
+/// Replaces the CAF node ids of `snap`'s awaits on other nodes by those members' addresses.
+void name_peer_nodes(troupe::snapshot& snap, const node_state& st);
+
 } // namespace troupe::detail

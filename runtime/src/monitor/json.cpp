@@ -19,7 +19,8 @@ namespace {
 
 using sys_clock = std::chrono::system_clock;
 
-// RFC 3339 in UTC with milliseconds.
+} // namespace
+
 std::string timestamp(sys_clock::time_point t) {
   auto secs = sys_clock::to_time_t(t);
   auto ms =
@@ -31,6 +32,8 @@ std::string timestamp(sys_clock::time_point t) {
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms < 0 ? 0 : ms));
   return buf;
 }
+
+namespace {
 
 double seconds_between(sys_clock::time_point from, sys_clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
@@ -44,6 +47,8 @@ json::object await_json(const await_info& a, sys_clock::time_point now) {
   switch (a.what) {
     case await_info::kind::reply:
       o["peer"] = a.peer;
+      if (!a.peer_node.empty())
+        o["peer_node"] = a.peer_node;
       break;
     case await_info::kind::receive:
       o["types"] = a.types;
@@ -291,9 +296,12 @@ response actor_response(const troupe::snapshot& snap, std::string_view id_text) 
     if (reply == at->awaits.end())
       break;
     json::object link{{"from", at->id}, {"awaits_reply_from", reply->peer}};
-    auto* next = find(reply->peer);
+    // Actor ids are unique per node only: an id of another node may be a local actor's too.
+    auto* next = reply->peer_node.empty() ? find(reply->peer) : nullptr;
     if (next == nullptr) {
       link["peer_here"] = false;
+      if (!reply->peer_node.empty())
+        link["peer_node"] = reply->peer_node;
       chain.push_back(std::move(link));
       break;
     }

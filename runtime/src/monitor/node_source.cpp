@@ -72,12 +72,11 @@ public:
   }
 
   troupe::snapshot actors() override {
-    troupe::snapshot out;
-    out.taken = std::chrono::system_clock::now();
-    st_.actors.for_each([&](const actor_record& rec) { out.actors.push_back(read_record(rec)); });
-    std::sort(out.actors.begin(), out.actors.end(),
-              [](const actor_info& x, const actor_info& y) { return x.id < y.id; });
-    return out;
+    return take_snapshot(st_);
+  }
+
+  std::vector<awaits::member_edges> await_graph() override {
+    return awaits::gather(st_);
   }
 
   std::vector<type_view> types() override {

@@ -65,11 +65,12 @@ response route(const request& req, source& src) {
   }
   bool known = path == "/healthz" || path == "/metrics" || path == "/api/v1/node" ||
                path == "/api/v1/actors" || path == "/api/v1/cluster" || path == "/api/v1/sim" ||
+               path == "/api/v1/awaits" ||
                (path.starts_with(actor_prefix) && path.size() > actor_prefix.size());
   if (!known)
     return error_response(404, "no route " + std::string{path} +
                                    "; see /api/v1/node, /api/v1/actors, /api/v1/cluster, "
-                                   "/api/v1/sim, /metrics, /healthz");
+                                   "/api/v1/sim, /api/v1/awaits, /metrics, /healthz");
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = error_response(405, std::string{path} + " answers GET only");
     res.set(http::field::allow, "GET, HEAD");
@@ -90,6 +91,9 @@ response route(const request& req, source& src) {
     return text_response(200, cluster_json(src.node()), json_type);
   if (path == "/api/v1/sim")
     return sim_response(src);
+  if (path == "/api/v1/awaits")
+    return text_response(
+        200, awaits::graph_json(src.await_graph(), std::chrono::system_clock::now()), json_type);
   if (path == "/api/v1/actors")
     return actors_response(src.actors(), query);
   return actor_response(src.actors(), path.substr(actor_prefix.size()));

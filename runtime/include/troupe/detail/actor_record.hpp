@@ -17,6 +17,7 @@
 #include <caf/fwd.hpp>
 #include <caf/message.hpp>
 #include <caf/message_id.hpp>
+#include <caf/node_id.hpp>
 #include <caf/type_erased_tuple.hpp>
 
 #include <troupe/snapshot.hpp>
@@ -48,6 +49,9 @@ struct await_desc {
   await_info::kind what = await_info::kind::reply;
   /// The awaited actor (`reply`).
   std::uint64_t peer = 0;
+  /// The awaited actor's node when it is another node (`reply`); empty for a local actor, so
+  /// that local requests touch no reference count.
+  caf::node_id peer_node{};
   /// The awaited element types (`receive`); points at a string that lives forever.
   const std::string* types = nullptr;
   /// The deadline, if any (`timer`, `receive` and `reply` with a timeout).
