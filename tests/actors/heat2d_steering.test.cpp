@@ -15,21 +15,13 @@
 
 using namespace std::chrono_literals;
 using troupe::test::http_client;
+using troupe::test::monitor_port;
 using troupe::test::process;
 using troupe::test::scratch;
 using troupe::test::value_of;
 namespace json = boost::json;
 
 namespace {
-
-int monitor_port(process& p) {
-  const std::string prefix = "monitor on http://127.0.0.1:";
-  for (;;) {
-    auto line = p.read_err_line(troupe::test::start_timeout, "the 'monitor on' line");
-    if (line.rfind(prefix, 0) == 0)
-      return std::stoi(line.substr(prefix.size()));
-  }
-}
 
 troupe::test::http_response get_sim(int port) {
   http_client c{port};
