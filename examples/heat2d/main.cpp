@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
           [out](troupe::context& self, troupe::actors::part_link link, heat2d::params q) {
             auto mine = link.parts.rank_of(self.address()) == 0 ? *out : nullptr;
             return heat2d::run_part(self, std::move(link), std::move(q), mine);
-          })));
+          },
+          "heat2d.tile")));
   return troupe::run(cfg, argc, argv, [&](troupe::node& n) {
     auto layout = heat2d::check(p);
     troupe::actors::driver_config dc;

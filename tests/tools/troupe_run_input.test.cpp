@@ -111,7 +111,7 @@ TEST_CASE("troupe-run refuses a bad --respawn, and --respawn without the program
                              "(got 'lots')"));
   CHECK_THAT(single_error_line({"--respawn=-1", "-n", "2", TROUPE_TEST_NODE_EXE}),
              Catch::Contains("(got '-1')"));
-  CHECK_THAT(single_error_line({"--respawn", "2", "-n", "2", TROUPE_TEST_NODE_EXE, "--threads",
-                                "1"}),
-             Catch::Contains("--respawn needs PROGRAM's --checkpoint-dir DIR among ARGS"));
+  CHECK_THAT(
+      single_error_line({"--respawn", "2", "-n", "2", TROUPE_TEST_NODE_EXE, "--threads", "1"}),
+      Catch::Contains("--respawn needs PROGRAM's --checkpoint-dir DIR among ARGS"));
 }
