@@ -5,6 +5,7 @@
 // ctest in every build (replay_main.cpp).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "internal/monitor.hpp"
 
@@ -46,6 +47,24 @@ public:
 
   std::vector<monitor::type_view> types() override {
     return {{"cell", 2, 1, 10, 5, 1, 0.5}, {"la\"bel\n", 1, 0, 0, 0, 0, 0}};
+  }
+
+  std::optional<troupe::sim_status> sim() override {
+    troupe::sim_status s;
+    s.label = "fu\"zz";
+    s.step = 10;
+    s.total = 100;
+    s.steps_per_second = 5;
+    s.eta_seconds = 18;
+    s.parameters = {{"alpha", 1.0}};
+    return s;
+  }
+
+  // Takes alpha only, as a run with one parameter does.
+  troupe::result<void> steer(const troupe::sim_request& r) override {
+    if (r.what == troupe::sim_request::kind::set && r.name != "alpha")
+      return troupe::error{troupe::errc::bad_option, "no parameter '" + r.name + "'"};
+    return {};
   }
 };
 
