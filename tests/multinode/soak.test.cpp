@@ -34,17 +34,28 @@ std::vector<std::string> node_args(std::vector<std::string> args, const std::str
   return args;
 }
 
-// The "event ADDR STATE T" lines of `out` whose STATE is `state`.
-std::vector<std::string> events(const std::string& out, const std::string& state) {
-  std::vector<std::string> found;
-  for (auto& line : lines_of(out)) {
-    std::istringstream in{line};
-    std::string word, addr, st;
-    if (in >> word >> addr >> st && word == "event" && st == state)
-      found.push_back(line);
+// What one member saw: its "event ADDR STATE T" lines (the initial ups included) and its
+// "stall MS T" lines, in order, with the downs and suspects counted.
+struct seen {
+  explicit seen(const std::string& out) {
+    for (auto& line : lines_of(out)) {
+      std::istringstream in{line};
+      std::string word, addr, state;
+      in >> word >> addr >> state;
+      if (word != "event" && word != "stall")
+        continue;
+      lines += "  " + line + "\n";
+      downs += word == "event" && state == "down" ? 1 : 0;
+      suspects += word == "event" && state == "suspect" ? 1 : 0;
+      stalls += word == "stall" ? 1 : 0;
+    }
   }
-  return found;
-}
+
+  std::string lines;
+  std::size_t downs = 0;
+  std::size_t suspects = 0;
+  std::size_t stalls = 0;
+};
 
 } // namespace
 
@@ -70,22 +81,20 @@ TEST_CASE("busy members soaked for 10 minutes never report each other down",
 
   std::size_t downs = 0;
   std::size_t suspects = 0;
+  std::size_t stalls = 0;
   std::string report;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    auto down = events(nodes[i]->out(), "down");
-    auto suspect = events(nodes[i]->out(), "suspect");
-    downs += down.size();
-    suspects += suspect.size();
-    report += "node " + addrs[i] + ": " + done[i] + ", " + std::to_string(down.size()) + " down, " +
-              std::to_string(suspect.size()) + " suspect\n";
-    for (auto& line : down)
-      report += "  " + line + "\n";
-    for (auto& line : suspect)
-      report += "  " + line + "\n";
+    seen s{nodes[i]->out()};
+    downs += s.downs;
+    suspects += s.suspects;
+    stalls += s.stalls;
+    report += "node " + addrs[i] + ": " + done[i] + ", " + std::to_string(s.downs) + " down, " +
+              std::to_string(s.suspects) + " suspect, " + std::to_string(s.stalls) + " stalled\n" +
+              s.lines;
     CHECK(done[i].rfind("kernels 0 ", 0) != 0);
   }
   std::cout << "soak of " << seconds << " s: " << downs << " down, " << suspects
-            << " suspect reports\n"
+            << " suspect reports; " << stalls << " stalls of 0.5 s or more\n"
             << report;
   INFO(report);
   REQUIRE(downs == 0);

@@ -3,6 +3,9 @@
 //   self ADDR                        its own address, once the node is up
 //   members: N                       once --expect members are up (the soak starts then)
 //   event ADDR STATE T               each change of another member (T: seconds into the soak)
+//   stall MS T                       a plain thread of this process that sleeps 100 ms at a
+//                                    time woke MS ms late (at least 500): the whole process
+//                                    (or the machine) stood still, not just its busy workers
 //   soak done: kernels K cpu C wall W   after --seconds (kernels finished, CPU and wall seconds)
 // then keeps its kernels and its watch going until it is signalled or killed, so that the
 // others see it leave only when the test ends it.
@@ -73,6 +76,20 @@ troupe::task<> churn(troupe::context& self, std::size_t n) {
   }
 }
 
+// Tells a stalled process (a late wake-up of a thread outside the pool) from busy workers, so
+// that a down report in the soak can be matched with what the machine did at that moment.
+void watch_stalls() {
+  auto last = clock_ns(CLOCK_MONOTONIC);
+  for (;;) {
+    std::this_thread::sleep_for(100ms);
+    auto now = clock_ns(CLOCK_MONOTONIC);
+    auto late_ms = (now - last) / 1'000'000 - 100;
+    if (late_ms >= 500)
+      say("stall " + std::to_string(late_ms) + " " + seconds_since(soak_start_ns.load()));
+    last = now;
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +107,7 @@ int main(int argc, char** argv) {
     soak_start_ns = clock_ns(CLOCK_MONOTONIC);
     troupe::spawn(n, watcher);
     troupe::spawn(n, churn, static_cast<std::size_t>(elements));
+    std::thread{watch_stalls}.detach();
     if (auto ok = n.await_members(static_cast<std::size_t>(expect), 60s); !ok) {
       say("expect failed: " + ok.error().message());
       return 1;
