@@ -126,6 +126,18 @@ void print_row(const std::vector<double>& lat, const char* kind, int nodes) {
   std::fflush(stdout);
 }
 
+// Does `cause`; returns the seconds from just before it until `a` has reported `a_lost` down
+// and `b` has reported `b_lost` down.
+template <class F>
+double until_down(bench::child& a, const std::string& a_lost, bench::child& b,
+                  const std::string& b_lost, F cause) {
+  auto t0 = now_ns();
+  cause();
+  auto ta = std::stoll(expect(a, "down " + a_lost + " "));
+  auto tb = std::stoll(expect(b, "down " + b_lost + " "));
+  return static_cast<double>(std::max(ta, tb) - t0) * 1e-9;
+}
+
 // A killed (SIGKILL) and a frozen (SIGSTOP) member of three: two observers stay up, a victim
 // joins for each trial.
 void signal_trials(int trials, bool kill, bool stop) {
@@ -143,11 +155,7 @@ void signal_trials(int trials, bool kill, bool stop) {
       auto v = expect(victim, "self ");
       expect(a, "up " + v);
       expect(b, "up " + v);
-      auto t0 = now_ns();
-      victim.signal(sig);
-      auto ta = std::stoll(expect(a, "down " + v + " "));
-      auto tb = std::stoll(expect(b, "down " + v + " "));
-      lat.push_back(static_cast<double>(std::max(ta, tb) - t0) * 1e-9);
+      lat.push_back(until_down(a, v, b, v, [&] { victim.signal(sig); }));
       victim.signal(SIGKILL);
     }
     print_row(lat, kind, 3);
@@ -174,11 +182,7 @@ void partition_trials(int trials) {
     auto b_addr = expect(b, "self ");
     expect(a, "up " + b_addr);
     expect(b, "up " + a_addr);
-    auto t0 = now_ns();
-    net.set_link(false);
-    auto ta = std::stoll(expect(a, "down " + b_addr + " "));
-    auto tb = std::stoll(expect(b, "down " + a_addr + " "));
-    lat.push_back(static_cast<double>(std::max(ta, tb) - t0) * 1e-9);
+    lat.push_back(until_down(a, b_addr, b, a_addr, [&] { net.set_link(false); }));
     a.signal(SIGKILL);
     b.signal(SIGKILL);
     ::alarm(0);
