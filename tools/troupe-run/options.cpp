@@ -89,20 +89,13 @@ parsed resolve(parsed p) {
               ")");
 }
 
-std::optional<std::size_t> rank_count(std::string_view v) {
+// `v` as a whole number from `least` to `most`, or nothing.
+std::optional<std::size_t> whole_number(std::string_view v, std::size_t least, std::size_t most) {
   std::size_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || n == 0 || n > max_ranks)
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || n < least || n > most)
     return std::nullopt;
   return n;
-}
-
-std::optional<std::size_t> respawn_count(std::string_view v) {
-  std::size_t k = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), k);
-  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || k > 1000)
-    return std::nullopt;
-  return k;
 }
 
 // Whether ARGS give the program a checkpoint directory to resume from.
@@ -146,7 +139,7 @@ parsed parse_command_line(int argc, const char* const* argv) {
     }
     if (arg.substr(0, 2) == "-n" && (arg.size() == 2 || arg[2] != '-')) {
       auto v = value(arg, 2);
-      auto n = v ? rank_count(*v) : std::nullopt;
+      auto n = v ? whole_number(*v, 1, max_ranks) : std::nullopt;
       if (!n)
         return fail("-n must be a whole number of processes from 1 to " +
                     std::to_string(max_ranks) + " (got " + (v ? quoted(*v) : "nothing") + ")");
@@ -161,7 +154,7 @@ parsed parse_command_line(int argc, const char* const* argv) {
       p.options.grace = *s;
     } else if (arg.substr(0, 9) == "--respawn" && (arg.size() == 9 || arg[9] == '=')) {
       auto v = value(arg, 9);
-      auto k = v ? respawn_count(*v) : std::nullopt;
+      auto k = v ? whole_number(*v, 0, 1000) : std::nullopt;
       if (!k)
         return fail("--respawn must be a whole number of relaunches from 0 to 1000 (got " +
                     (v ? quoted(*v) : "nothing") + ")");
