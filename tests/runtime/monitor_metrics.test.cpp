@@ -70,10 +70,10 @@ TEST_CASE("a node's /metrics histograms of processing time and mailbox wait grow
           "messages its actors handle",
           "[runtime][monitor][metrics]") {
   auto n = start_monitored();
-  auto echo = troupe::spawn(n, {.name = "echo", .type = "echo"},
-                            [](troupe::context&) -> troupe::behavior {
-                              return {[](int x) { return x + 1; }};
-                            });
+  auto echo =
+      troupe::spawn(n, {.name = "echo", .type = "echo"}, [](troupe::context&) -> troupe::behavior {
+        return {[](int x) { return x + 1; }};
+      });
   constexpr int rounds = 1000;
   outcome<int> done;
   troupe::spawn(n, {.name = "asker", .type = "asker"},
@@ -111,9 +111,8 @@ TEST_CASE("a node's /metrics shows its simulation's step, rate and last checkpoi
   s.total = 100;
   s.steps_per_second = 12.5;
   s.paused = true;
-  auto ticket = n.sim().open(s, [](const troupe::sim_request&) -> troupe::result<void> {
-    return {};
-  });
+  auto ticket =
+      n.sim().open(s, [](const troupe::sim_request&) -> troupe::result<void> { return {}; });
   auto before = metrics(n);
   CHECK(required(before, "troupe_sim_step{sim=\"heat\"}") == 30);
   CHECK(required(before, "troupe_sim_steps{sim=\"heat\"}") == 100);
