@@ -120,14 +120,19 @@ void context::initialize() {
 }
 
 void context::enqueue(caf::mailbox_element_ptr ptr, caf::execution_unit* eu) {
-  record_.enqueued.fetch_add(1, std::memory_order_relaxed);
+  auto n = record_.enqueued.fetch_add(1, std::memory_order_relaxed);
+  if (record_.introspect)
+    detail::sample_wait(record_, ptr.get(), n);
   TROUPE_TSAN_RELEASE(this); // the sender's writes to the payload
   super::enqueue(std::move(ptr), eu);
 }
 
 caf::invoke_message_result context::consume(caf::mailbox_element& x) {
-  inside_guard guard{*this};
+  inside_guard guard{*this, true};
   detail::bump(record_.consumed);
+  if (record_.introspect)
+    if (auto* metrics = detail::metrics_of(record_))
+      detail::consumed_sample(*metrics, &x);
   if (consume_internal(x))
     return caf::invoke_message_result::consumed;
   // Counted before the handler runs, so that whoever sees its reply also sees the counts (the
@@ -211,8 +216,9 @@ caf::behavior context::finish_behavior(caf::behavior user, bool stash_unmatched)
 
 // -- inside_guard: the reentrancy check of Decision 3 --------------------------------------------
 
-context::inside_guard::inside_guard(context& self)
+context::inside_guard::inside_guard(context& self, bool message)
   : self_(&self)
+  , message_(message)
   , owner_(false)
   , start_(0) {
   TROUPE_TSAN_ACQUIRE(&self); // pairs with launch, enqueue and the previous guard's release
@@ -233,8 +239,13 @@ context::inside_guard::inside_guard(context& self)
 context::inside_guard::~inside_guard() {
   if (!owner_)
     return;
-  if (self_->record_.introspect)
-    detail::bump(self_->record_.busy_ticks, detail::ticks() - start_);
+  if (self_->record_.introspect) {
+    auto took = detail::ticks() - start_;
+    detail::bump(self_->record_.busy_ticks, took);
+    if (message_)
+      if (auto* m = self_->record_.metrics.load(std::memory_order_acquire))
+        detail::observe(m->processing, took);
+  }
   TROUPE_TSAN_RELEASE(self_); // the actor's state goes to whichever worker runs it next
   self_->record_.inside.store(std::thread::id{}, std::memory_order_release);
 }

@@ -97,6 +97,7 @@ struct known {
   member_state state = member_state::up;
   double busy = 0;
   steady::time_point last_answer = steady::now();
+  double rtt_seconds = 0;
 };
 
 struct membership {
@@ -125,8 +126,8 @@ struct membership {
   }
 
   member describe(const known& k) const {
-    return member{k.card.id, endpoint{k.card.host, k.card.port}, k.state,       k.busy,
-                  false,     peer{k.card.id, k.card.spawner},    k.card.monitor};
+    return member{k.card.id, endpoint{k.card.host, k.card.port}, k.state,        k.busy,
+                  false,     peer{k.card.id, k.card.spawner},    k.card.monitor, k.rtt_seconds};
   }
 
   member describe_self() const {
@@ -165,6 +166,14 @@ struct membership {
       w.second.deliver(caf::unit);
       return true;
     });
+  }
+
+  // The view shown changes in place: a new round trip is no change to wake waiters for.
+  void record_rtt(const known& k) {
+    std::lock_guard<std::mutex> guard{st->view_mtx};
+    for (auto& m : st->view)
+      if (m.id == k.card.id)
+        m.rtt_seconds = k.rtt_seconds;
   }
 
   void publish_view() {
@@ -295,7 +304,7 @@ struct membership {
       self.actor_core::request(k.card.membership, caf::duration{suspect_after}, ping_atom::value,
                                busy, digest())
           .then(
-              [this, &self, who](double their_busy, std::vector<member_address>& theirs) {
+              [this, &self, who, now](double their_busy, std::vector<member_address>& theirs) {
                 for (auto& c : theirs)
                   learn(self, c);
                 auto i = members.find(who);
@@ -303,6 +312,9 @@ struct membership {
                   return;
                 i->second.last_answer = steady::now();
                 i->second.busy = their_busy;
+                i->second.rtt_seconds =
+                    std::chrono::duration<double>(i->second.last_answer - now).count();
+                record_rtt(i->second);
                 set_state(self, who, member_state::up);
               },
               [](caf::error&) {});

@@ -39,12 +39,19 @@ void retire(std::vector<ended_totals>& totals, const actor_record& rec) {
   auto type = type_of(rec);
   auto it = std::find_if(totals.begin(), totals.end(),
                          [&](const ended_totals& t) { return t.type == type; });
-  if (it == totals.end())
-    it = totals.insert(totals.end(), ended_totals{std::string{type}});
+  if (it == totals.end()) {
+    ended_totals fresh;
+    fresh.type = std::string{type};
+    it = totals.insert(totals.end(), std::move(fresh));
+  }
   ++it->ended;
   it->received += rec.received.load(std::memory_order_relaxed);
   it->sent += rec.sent.load(std::memory_order_relaxed);
   it->busy_ticks += rec.busy_ticks.load(std::memory_order_relaxed);
+  if (auto* m = rec.metrics.load(std::memory_order_acquire)) {
+    it->processing.add(m->processing);
+    it->mailbox_wait.add(m->mailbox_wait);
+  }
 }
 
 } // namespace
@@ -70,6 +77,8 @@ std::vector<ended_totals> registry::ended() const {
       it->received += t.received;
       it->sent += t.sent;
       it->busy_ticks += t.busy_ticks;
+      it->processing.add(t.processing);
+      it->mailbox_wait.add(t.mailbox_wait);
     }
   }
   return out;

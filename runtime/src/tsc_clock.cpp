@@ -2,8 +2,10 @@
 // a few cycles on every resume and suspend; steady_clock elsewhere.
 #include <troupe/detail/actor_record.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <new>
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -47,6 +49,56 @@ std::chrono::nanoseconds ticks_to_ns(std::uint64_t t) noexcept {
 #else
   return std::chrono::nanoseconds{static_cast<std::int64_t>(t)};
 #endif
+}
+
+const std::uint64_t* latency_bounds() noexcept {
+  static const auto bounds = [] {
+    std::array<std::uint64_t, latency_buckets - 1> out{};
+    double ns = 1000; // 1 µs
+    for (auto& b : out) {
+#if defined(__x86_64__)
+      b = static_cast<std::uint64_t>(ns * tsc_per_ns());
+#else
+      b = static_cast<std::uint64_t>(ns);
+#endif
+      ns *= 10;
+    }
+    return out;
+  }();
+  return bounds.data();
+}
+
+actor_metrics* metrics_of(actor_record& rec) noexcept {
+  auto* m = rec.metrics.load(std::memory_order_acquire);
+  if (m != nullptr)
+    return m;
+  auto* made = new (std::nothrow) actor_metrics;
+  if (made == nullptr)
+    return nullptr;
+  if (rec.metrics.compare_exchange_strong(m, made, std::memory_order_acq_rel))
+    return made;
+  delete made; // another sender made them first
+  return m;
+}
+
+void sample_wait(actor_record& rec, const void* element, std::uint64_t n) noexcept {
+  if (n % wait_sample_every != 0)
+    return;
+  auto* m = metrics_of(rec);
+  if (m == nullptr)
+    return;
+  // A marker that no message's address equals, held while the stamp is written.
+  static const char claimed = 0;
+  auto* cur = m->wait_sample.load(std::memory_order_relaxed);
+  if (cur != nullptr &&
+      n - m->wait_sample_seq.load(std::memory_order_relaxed) < 16 * wait_sample_every)
+    return;
+  if (cur == &claimed ||
+      !m->wait_sample.compare_exchange_strong(cur, &claimed, std::memory_order_acquire))
+    return;
+  m->wait_sample_seq.store(n, std::memory_order_relaxed);
+  m->wait_sample_at.store(ticks(), std::memory_order_relaxed);
+  m->wait_sample.store(element, std::memory_order_release);
 }
 
 std::chrono::system_clock::time_point ticks_to_wall(std::uint64_t t) noexcept {

@@ -97,12 +97,26 @@ TEST_CASE("a node's /metrics passes promtool check metrics", "[multinode][monito
   auto promtool = required_tool("promtool");
   listener node{TROUPE_PINGPONG_EXE};
   auto port = monitor_port(node.proc);
-  http_client c{port};
-  REQUIRE(c.get("/metrics"));
-  auto metrics = c.response(10s);
-  REQUIRE(metrics.status == 200);
+  // A member playing against the node's ponger: message histograms and a heartbeat round trip.
+  process member{TROUPE_PINGPONG_EXE,
+                 {"--join", node.address(), "--rounds", "1000000000", "--monitor", "off"}};
+  const std::string rtt = "troupe_heartbeat_rtt_seconds{peer=\"127.0.0.1:";
+  auto deadline = std::chrono::steady_clock::now() + start_timeout;
+  http_response metrics;
+  for (;;) {
+    http_client c{port};
+    REQUIRE(c.get("/metrics"));
+    metrics = c.response(10s);
+    REQUIRE(metrics.status == 200);
+    if (metrics.body.find(rtt) != std::string::npos)
+      break;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("no heartbeat round trip to the member in /metrics:\n" << metrics.body);
+  }
   CHECK_THAT(metrics.headers, Catch::Contains("text/plain; version=0.0.4"));
   CHECK_THAT(metrics.body, Catch::Contains("troupe_actors{type=\"spawner\"} 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("troupe_message_processing_seconds_bucket{type="));
+  CHECK_THAT(metrics.body, Catch::Contains("troupe_mailbox_wait_seconds_count{type="));
   auto file = temp_dir("metrics") / "metrics.txt";
   std::ofstream{file} << metrics.body;
   process check{
@@ -119,6 +133,7 @@ TEST_CASE("a node's /metrics passes promtool check metrics", "[multinode][monito
   CHECK_THAT(text.headers, Catch::Contains("application/openmetrics-text"));
   CHECK_THAT(text.body, Catch::EndsWith("# EOF\n"));
   CHECK_THAT(text.body, Catch::Contains("# TYPE troupe_messages_received counter\n"));
+  CHECK_THAT(text.body, Catch::Contains("# UNIT troupe_message_processing_seconds seconds\n"));
 }
 
 // A scrape target of the test's own in front of the node's monitor: each scrape Prometheus makes

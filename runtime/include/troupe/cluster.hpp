@@ -53,6 +53,9 @@ struct member {
   peer at;
   /// Its monitor endpoint ("HOST:PORT"; empty with `--monitor off`).
   std::string monitor;
+  /// The round trip of this node's last answered heartbeat ping to it, in seconds (0 for this
+  /// node, and before a first answer).
+  double rtt_seconds = 0;
 };
 
 /// A member whose state changed, sent to the actors that subscribed (`subscribe_members`).

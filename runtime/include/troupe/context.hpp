@@ -288,16 +288,18 @@ private:
   friend struct detail::root_access;
   friend struct detail::clock_access;
 
-  /// Marks this thread as the one inside the actor for the guard's lifetime.
+  /// Marks this thread as the one inside the actor for the guard's lifetime; its time goes to
+  /// the processing histogram too when `message` (one message's processing time).
   class inside_guard {
   public:
-    explicit inside_guard(context& self);
+    explicit inside_guard(context& self, bool message = false);
     ~inside_guard();
     inside_guard(const inside_guard&) = delete;
     inside_guard& operator=(const inside_guard&) = delete;
 
   private:
     context* self_;
+    bool message_;
     bool owner_;
     std::uint64_t start_;
   };

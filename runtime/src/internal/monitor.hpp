@@ -3,6 +3,7 @@
 // tested and fuzzed without a node (tests/fuzz).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <troupe/detail/actor_record.hpp>
 #include <troupe/endpoint.hpp>
 #include <troupe/errc.hpp>
 #include <troupe/monitor_options.hpp>
@@ -50,6 +52,8 @@ struct member_view {
   double busy = 0;
   bool local = false;
   std::string monitor;
+  /// The round trip of this node's last answered ping to it (0: none yet, or this node).
+  double rtt_seconds = 0;
 };
 
 struct node_view {
@@ -67,6 +71,12 @@ struct node_view {
   std::vector<member_view> members;
 };
 
+/// A latency histogram: counts per bucket (1 µs … 1 s by decades, then +Inf), not cumulative.
+struct histogram_view {
+  std::array<std::uint64_t, detail::latency_buckets> counts{};
+  double sum_seconds = 0;
+};
+
 /// The actors of one type, live and ended (the counters of ended ones are kept).
 struct type_view {
   std::string type;
@@ -76,6 +86,9 @@ struct type_view {
   std::uint64_t sent = 0;
   std::uint64_t mailbox = 0;
   double busy_seconds = 0;
+  histogram_view processing;
+  /// Sampled: one message in `detail::wait_sample_every` per actor.
+  histogram_view mailbox_wait;
 };
 
 /// Where the endpoint's data comes from: the node (monitor/node_source.cpp), or a fake one in
@@ -149,7 +162,8 @@ response sim_response(source& src);
 response steer_response(source& src, std::string_view what, std::string_view body);
 
 // Prometheus and OpenMetrics text (monitor/metrics.cpp).
-std::string metrics_text(const node_view& n, const std::vector<type_view>& types, bool openmetrics);
+std::string metrics_text(const node_view& n, const std::vector<type_view>& types,
+                         const std::optional<sim_status>& sim, bool openmetrics);
 
 // Security (monitor/security.cpp).
 

@@ -38,6 +38,8 @@ struct ended_totals {
   std::uint64_t received = 0;
   std::uint64_t sent = 0;
   std::uint64_t busy_ticks = 0;
+  histogram_totals processing;
+  histogram_totals mailbox_wait;
 };
 
 /// The type an actor's record reports: the one given at spawn, else its kind.

@@ -57,6 +57,11 @@ public:
     out_ << "# HELP " << fam << ' ' << help << '\n';
   }
 
+  // The sample name for the next samples of a family (a histogram's `_bucket`, `_sum`, ...).
+  void rename(std::string name) {
+    name_ = std::move(name);
+  }
+
   void sample(std::string_view labels, double value) {
     out_ << name_;
     if (!labels.empty())
@@ -80,10 +85,61 @@ std::string label(std::string_view key, std::string_view value) {
   return std::string{key} + "=\"" + escaped(value) + "\"";
 }
 
+// The bucket bounds of `histogram_view`, as Prometheus clients print them.
+constexpr const char* bucket_le[detail::latency_buckets] = {"1e-06", "1e-05", "0.0001", "0.001",
+                                                            "0.01",  "0.1",   "1",      "+Inf"};
+
+// A histogram family per actor type: cumulative `_bucket`s, `_sum` and `_count`.
+void histogram(writer& w, std::string_view name, std::string_view help,
+               const std::vector<type_view>& types, histogram_view type_view::*which) {
+  std::string base{name};
+  w.family(base, "histogram", help, "seconds");
+  for (auto& t : types) {
+    auto& h = t.*which;
+    auto type = label("type", t.type);
+    std::uint64_t cumulative = 0;
+    w.rename(base + "_bucket");
+    for (std::size_t i = 0; i < h.counts.size(); ++i) {
+      cumulative += h.counts[i];
+      w.sample(type + "," + label("le", bucket_le[i]), static_cast<double>(cumulative));
+    }
+    w.rename(base + "_sum");
+    w.sample(type, h.sum_seconds);
+    w.rename(base + "_count");
+    w.sample(type, static_cast<double>(cumulative));
+  }
+}
+
+void sim_families(writer& w, const sim_status& s) {
+  auto sim = label("sim", s.label);
+  w.family("troupe_sim_step", "gauge",
+           "Steps the simulation has done (a restart counts those before it).");
+  w.sample(sim, static_cast<double>(s.step));
+  w.family("troupe_sim_steps", "gauge", "Steps the simulation is to do in all.");
+  w.sample(sim, static_cast<double>(s.total));
+  w.family("troupe_sim_steps_per_second", "gauge",
+           "The simulation's step rate over this run so far.");
+  w.sample(sim, s.steps_per_second);
+  w.family("troupe_sim_paused", "gauge",
+           "1 while the simulation is held at a step boundary, else 0.");
+  w.sample(sim, s.paused ? 1 : 0);
+  w.family("troupe_sim_done", "gauge", "1 once the simulation ended, else 0.");
+  w.sample(sim, s.done ? 1 : 0);
+  if (s.last_checkpoint.empty())
+    return;
+  w.family("troupe_checkpoint_step", "gauge", "The step of the newest checkpoint written.");
+  w.sample(sim, static_cast<double>(s.last_checkpoint_step));
+  w.family("troupe_checkpoint_duration_seconds", "gauge",
+           "How long the newest checkpoint's write took, from its step boundary to its files in "
+           "place.",
+           "seconds");
+  w.sample(sim, s.last_checkpoint_seconds);
+}
+
 } // namespace
 
 std::string metrics_text(const node_view& n, const std::vector<type_view>& types,
-                         bool openmetrics) {
+                         const std::optional<sim_status>& sim, bool openmetrics) {
   writer w{openmetrics};
   w.family("troupe_build_info", "gauge", "The program and troupe version of this node.");
   w.sample(label("program", n.program) + "," + label("version", n.version) + "," +
@@ -125,6 +181,22 @@ std::string metrics_text(const node_view& n, const std::vector<type_view>& types
            "seconds");
   for (auto& t : types)
     w.sample(label("type", t.type), t.busy_seconds);
+  histogram(w, "troupe_message_processing_seconds",
+            "Time a message took to handle (its handler, or the coroutine it resumed), per actor "
+            "type.",
+            types, &type_view::processing);
+  histogram(w, "troupe_mailbox_wait_seconds",
+            "Time a message waited in its actor's mailbox, per actor type; sampled: one message "
+            "in 64 per actor, the first included.",
+            types, &type_view::mailbox_wait);
+  w.family("troupe_heartbeat_rtt_seconds", "gauge",
+           "Round trip of this node's last answered heartbeat ping to a member (every 500 ms).",
+           "seconds");
+  for (auto& m : n.members)
+    if (!m.local && m.rtt_seconds > 0 && (m.state == "up" || m.state == "suspect"))
+      w.sample(label("peer", m.address), m.rtt_seconds);
+  if (sim)
+    sim_families(w, *sim);
   return w.done();
 }
 

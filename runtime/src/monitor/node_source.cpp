@@ -61,7 +61,8 @@ public:
     std::lock_guard<std::mutex> guard{st_.view_mtx};
     for (auto& m : st_.view) {
       n.members.push_back(member_view{caf::to_string(m.id), m.address.to_string(),
-                                      to_string(m.state), m.busy, m.local, m.monitor});
+                                      to_string(m.state), m.busy, m.local, m.monitor,
+                                      m.rtt_seconds});
       if (m.local && m.address.port != 0)
         n.listening = m.address;
       if (m.local && !m.monitor.empty())
@@ -86,7 +87,7 @@ public:
           std::find_if(out.begin(), out.end(), [&](const type_view& t) { return t.type == type; });
       if (it != out.end())
         return *it;
-      out.push_back(type_view{std::string{type}});
+      out.emplace_back().type = std::string{type};
       return out.back();
     };
     std::vector<std::pair<std::string, std::uint64_t>> busy_ticks;
@@ -99,6 +100,10 @@ public:
       auto con = rec.consumed.load(std::memory_order_relaxed);
       t.mailbox += enq > con ? enq - con : 0;
       t.busy_seconds += seconds(rec.busy_ticks.load(std::memory_order_relaxed));
+      if (auto* m = rec.metrics.load(std::memory_order_acquire)) {
+        add(t.processing, m->processing);
+        add(t.mailbox_wait, m->mailbox_wait);
+      }
     });
     for (auto& e : st_.actors.ended()) {
       auto& t = at(e.type);
@@ -106,6 +111,8 @@ public:
       t.received += e.received;
       t.sent += e.sent;
       t.busy_seconds += seconds(e.busy_ticks);
+      add(t.processing, e.processing);
+      add(t.mailbox_wait, e.mailbox_wait);
     }
     std::sort(out.begin(), out.end(),
               [](const type_view& x, const type_view& y) { return x.type < y.type; });
@@ -130,6 +137,15 @@ private:
 
   static double seconds(std::uint64_t ticks) {
     return std::chrono::duration<double>(ticks_to_ns(ticks)).count();
+  }
+
+  template <class Histogram>
+  static void add(histogram_view& to, const Histogram& from) {
+    histogram_totals sum;
+    sum.add(from);
+    for (std::size_t i = 0; i < latency_buckets; ++i)
+      to.counts[i] += sum.counts[i];
+    to.sum_seconds += seconds(sum.sum_ticks);
   }
 
   sample_point take() {

@@ -81,7 +81,7 @@ response route(const request& req, source& src) {
   if (path == "/metrics") {
     auto accept = req[http::field::accept];
     bool om = asks_openmetrics({accept.data(), accept.size()});
-    return text_response(200, metrics_text(src.node(), src.types(), om),
+    return text_response(200, metrics_text(src.node(), src.types(), src.sim(), om),
                          om ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
                             : "text/plain; version=0.0.4; charset=utf-8");
   }

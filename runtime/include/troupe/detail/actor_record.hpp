@@ -93,6 +93,50 @@ struct pending_await {
   std::uint64_t since = 0;
 };
 
+/// The upper bounds of a latency histogram's buckets: 1 µs to 1 s by decades, then +Inf.
+inline constexpr std::size_t latency_buckets = 8;
+
+/// Counts of durations per bucket (see `latency_buckets`) and their sum, in `ticks()`; written
+/// by the actor's thread only, read by the monitor.
+struct latency_histogram {
+  std::atomic<std::uint64_t> counts[latency_buckets] = {};
+  std::atomic<std::uint64_t> sum_ticks{0};
+};
+
+/// A latency histogram's counts added up (over actors of a type, ended ones included).
+struct histogram_totals {
+  std::uint64_t counts[latency_buckets] = {};
+  std::uint64_t sum_ticks = 0;
+
+  void add(const latency_histogram& h) noexcept {
+    for (std::size_t i = 0; i < latency_buckets; ++i)
+      counts[i] += h.counts[i].load(std::memory_order_relaxed);
+    sum_ticks += h.sum_ticks.load(std::memory_order_relaxed);
+  }
+
+  void add(const histogram_totals& h) noexcept {
+    for (std::size_t i = 0; i < latency_buckets; ++i)
+      counts[i] += h.counts[i];
+    sum_ticks += h.sum_ticks;
+  }
+};
+
+/// One message in this many (per actor, the first included) has its mailbox wait measured:
+/// the stamp at enqueue is what a message's cheap path would otherwise not pay.
+inline constexpr std::uint64_t wait_sample_every = 64;
+
+/// An actor's latency histograms and its mailbox wait sample.
+struct actor_metrics {
+  /// How long each message took to handle, and how long sampled messages waited in the mailbox.
+  latency_histogram processing;
+  latency_histogram mailbox_wait;
+  /// The sampled message in the mailbox now (its address, compared, never read), when it was
+  /// enqueued and as which message (`enqueued`'s count then).
+  std::atomic<const void*> wait_sample{nullptr};
+  std::atomic<std::uint64_t> wait_sample_at{0};
+  std::atomic<std::uint64_t> wait_sample_seq{0};
+};
+
 /// Identity, counters and pending awaits of one troupe actor, embedded in the actor.
 ///
 /// Counters are written by the actor's thread (and `enqueued` by senders) and read by
@@ -123,6 +167,8 @@ struct actor_record {
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> busy_ticks{0};
+  /// The latency histograms, made at the first message (an idle actor pays one pointer).
+  std::atomic<actor_metrics*> metrics{nullptr};
   /// The thread inside the actor, or none: the reentrancy check of Decision 3, and whether
   /// the actor is running for snapshots.
   std::atomic<std::thread::id> inside{};
@@ -134,6 +180,15 @@ struct actor_record {
   actor_record* prev = nullptr;
   actor_record* next = nullptr;
   caf::abstract_actor* actor = nullptr;
+
+  actor_record() = default;
+  actor_record(const actor_record&) = delete;
+  actor_record& operator=(const actor_record&) = delete;
+  ~actor_record() {
+    // An actor may be destroyed inside its last message (CAF keeps its memory until its
+    // weak references go): the message's end then finds no histograms to write to.
+    delete metrics.exchange(nullptr, std::memory_order_acq_rel);
+  }
 };
 
 /// Holds the record's lock when introspection is on (snapshots read `awaits` under it); without
@@ -165,6 +220,38 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexc
 
 /// Cheap timestamps for busy time: TSC ticks on x86-64, steady_clock nanoseconds elsewhere.
 std::uint64_t ticks() noexcept;
+
+/// The finite bucket bounds of a latency histogram (1 µs … 1 s) in `ticks()`.
+const std::uint64_t* latency_bounds() noexcept;
+
+/// Adds a duration of `t` ticks to `h` (only the actor that owns `h` calls it).
+inline void observe(latency_histogram& h, std::uint64_t t) noexcept {
+  const auto* bound = latency_bounds();
+  std::size_t i = 0;
+  while (i < latency_buckets - 1 && t > bound[i])
+    ++i;
+  bump(h.counts[i]);
+  bump(h.sum_ticks, t);
+}
+
+/// The histograms of `rec`, made by the first caller (any thread); null if memory ran out.
+actor_metrics* metrics_of(actor_record& rec) noexcept;
+
+/// Marks the message at `element` (the `n`th enqueued, from 0) for a mailbox wait sample, if
+/// it is one to sample and no other sampled message is waiting (one stuck in the mailbox for
+/// many messages, or never consumed, gives its place up). Any thread may call it.
+void sample_wait(actor_record& rec, const void* element, std::uint64_t n) noexcept;
+
+/// Records the wait of `element` if it is the sampled message (the actor's thread).
+inline void consumed_sample(actor_metrics& m, const void* element) noexcept {
+  auto* s = m.wait_sample.load(std::memory_order_acquire);
+  if (s != element)
+    return;
+  auto at = m.wait_sample_at.load(std::memory_order_relaxed);
+  auto now = ticks();
+  if (m.wait_sample.compare_exchange_strong(s, nullptr, std::memory_order_acq_rel) && now >= at)
+    observe(m.mailbox_wait, now - at);
+}
 
 /// Converts a tick difference to nanoseconds.
 std::chrono::nanoseconds ticks_to_ns(std::uint64_t ticks) noexcept;
