@@ -158,29 +158,30 @@ std::string metrics_text(const node_view& n, const std::vector<type_view>& types
            "seconds");
   for (std::size_t i = 0; i < n.workers.size(); ++i)
     w.sample(label("worker", std::to_string(i)), n.workers[i].busy_seconds);
-  w.family("troupe_actors", "gauge", "Live troupe actors, per actor type.");
-  for (auto& t : types)
-    w.sample(label("type", t.type), static_cast<double>(t.live));
-  w.family("troupe_actors_ended_total", "counter", "Troupe actors that ended, per actor type.");
-  for (auto& t : types)
-    w.sample(label("type", t.type), static_cast<double>(t.ended));
-  w.family("troupe_messages_received_total", "counter",
-           "Messages delivered to a handler or a receive, per actor type.");
-  for (auto& t : types)
-    w.sample(label("type", t.type), static_cast<double>(t.received));
-  w.family("troupe_messages_sent_total", "counter",
-           "Messages sent through troupe's API, and replies, per actor type.");
-  for (auto& t : types)
-    w.sample(label("type", t.type), static_cast<double>(t.sent));
-  w.family("troupe_mailbox_messages", "gauge",
-           "Messages waiting in the mailboxes of live actors, per actor type.");
-  for (auto& t : types)
-    w.sample(label("type", t.type), static_cast<double>(t.mailbox));
-  w.family("troupe_actor_busy_seconds_total", "counter",
-           "Time actors spent handling messages and running coroutines, per actor type.",
-           "seconds");
-  for (auto& t : types)
-    w.sample(label("type", t.type), t.busy_seconds);
+  // One family with a sample per actor type: `value(t)` of each.
+  auto per_type = [&](std::string_view name, std::string_view kind, std::string_view help,
+                      auto value, std::string_view unit = {}) {
+    w.family(name, kind, help, unit);
+    for (auto& t : types)
+      w.sample(label("type", t.type), static_cast<double>(value(t)));
+  };
+  per_type("troupe_actors", "gauge", "Live troupe actors, per actor type.",
+           [](const type_view& t) { return t.live; });
+  per_type("troupe_actors_ended_total", "counter", "Troupe actors that ended, per actor type.",
+           [](const type_view& t) { return t.ended; });
+  per_type("troupe_messages_received_total", "counter",
+           "Messages delivered to a handler or a receive, per actor type.",
+           [](const type_view& t) { return t.received; });
+  per_type("troupe_messages_sent_total", "counter",
+           "Messages sent through troupe's API, and replies, per actor type.",
+           [](const type_view& t) { return t.sent; });
+  per_type("troupe_mailbox_messages", "gauge",
+           "Messages waiting in the mailboxes of live actors, per actor type.",
+           [](const type_view& t) { return t.mailbox; });
+  per_type(
+      "troupe_actor_busy_seconds_total", "counter",
+      "Time actors spent handling messages and running coroutines, per actor type.",
+      [](const type_view& t) { return t.busy_seconds; }, "seconds");
   histogram(w, "troupe_message_processing_seconds",
             "Time a message took to handle (its handler, or the coroutine it resumed), per actor "
             "type.",
