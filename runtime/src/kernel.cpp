@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 #include <typeinfo>
 
 #include <caf/ref_counted.hpp>
 #include <caf/resumable.hpp>
+
+#include <troupe/assert.hpp>
 
 #include "internal/scheduler.hpp"
 #include "internal/tsan.hpp"
@@ -19,15 +22,46 @@ kernel_state::kernel_state(const char* name, std::size_t first, std::size_t last
   , first_(first)
   , last_(last)
   , chunks_(std::max<std::size_t>(chunks, 1)) {
+  share(1);
 }
 
 kernel_state::~kernel_state() = default;
 
-bool kernel_state::run_chunks(caf::execution_unit* eu) noexcept {
+void kernel_state::share(std::size_t runners) {
+  TROUPE_ASSERT(chunks_ < (std::uint64_t{1} << 32), "kernel: too many chunks");
+  runners_ = std::max<std::size_t>(runners, 1);
+  runs_ = std::make_unique<run_of_chunks[]>(runners_);
+  for (std::size_t r = 0; r < runners_; ++r) {
+    std::uint64_t low = r * chunks_ / runners_;
+    std::uint64_t high = (r + 1) * chunks_ / runners_;
+    runs_[r].range.store(low << 32 | high, std::memory_order_relaxed);
+  }
+}
+
+std::size_t kernel_state::claim(std::size_t runner) noexcept {
+  // The runner's own run from the front, then the others' from the back, nearest first.
+  for (std::size_t k = 0; k < runners_; ++k) {
+    auto& run = runs_[(runner + k) % runners_].range;
+    auto r = run.load(std::memory_order_relaxed);
+    for (;;) {
+      auto low = r >> 32;
+      auto high = r & 0xffffffffu;
+      if (low >= high)
+        break;
+      auto next = k == 0 ? (low + 1) << 32 | high : low << 32 | (high - 1);
+      if (run.compare_exchange_weak(r, next, std::memory_order_relaxed))
+        return k == 0 ? low : high - 1;
+    }
+  }
+  return claim_none;
+}
+
+bool kernel_state::run_chunks(caf::execution_unit* eu, std::size_t runner) noexcept {
   auto n = last_ - first_;
+  runner %= runners_;
   for (;;) {
-    auto c = next_.fetch_add(1, std::memory_order_relaxed);
-    if (c >= chunks_)
+    auto c = claim(runner);
+    if (c == claim_none)
       return false;
     // Dekker-style handshake with cancel_and_wait: announce first, then check the flag.
     active_.fetch_add(1, std::memory_order_seq_cst);
@@ -115,13 +149,14 @@ void linger(const kernel_state& state, caf::execution_unit* eu) noexcept {
 /// scheduler owns one reference and releases it when `resume` returns `done`.
 class kernel_job final : public caf::resumable, public caf::ref_counted {
 public:
-  explicit kernel_job(std::shared_ptr<kernel_state> state)
-    : state_(std::move(state)) {
+  kernel_job(std::shared_ptr<kernel_state> state, std::size_t runner)
+    : state_(std::move(state))
+    , runner_(runner) {
   }
 
   resume_result resume(caf::execution_unit* eu, size_t) override {
     TROUPE_TSAN_ACQUIRE(this); // pairs with launch_kernel: CAF's job queues are not instrumented
-    if (!state_->run_chunks(eu))
+    if (!state_->run_chunks(eu, runner_))
       linger(*state_, eu);
     state_.reset();
     return done;
@@ -137,6 +172,7 @@ public:
 
 private:
   std::shared_ptr<kernel_state> state_;
+  std::size_t runner_;
 };
 
 // The index of the worker `caller` (else the calling thread) is, or `workers` if none.
@@ -157,8 +193,8 @@ bool sleeping(coordinator::worker_type& w) {
   return wait.sleeping;
 }
 
-caf::resumable* new_job(const std::shared_ptr<kernel_state>& state) {
-  auto* job = new kernel_job(state); // reference count 1, owned by the scheduler
+caf::resumable* new_job(const std::shared_ptr<kernel_state>& state, std::size_t runner) {
+  auto* job = new kernel_job(state, runner); // reference count 1, owned by the scheduler
   TROUPE_TSAN_RELEASE(job);
   return job;
 }
@@ -167,46 +203,49 @@ caf::resumable* new_job(const std::shared_ptr<kernel_state>& state) {
 
 void launch_kernel(caf::actor_system& sys, const std::shared_ptr<kernel_state>& state,
                    bool caller_suspends, caf::execution_unit* caller) {
-  // Beside the caller: an awaiting actor frees its worker, a blocking caller runs chunks.
+  // Beside the caller: an awaiting actor frees its worker, a blocking caller runs chunks (as
+  // the last runner).
   auto beside = caller_suspends ? state->chunks() : state->chunks() - 1;
+  auto with_caller = caller_suspends ? 0 : 1;
   auto* ws = troupe_scheduler(sys);
   if (ws == nullptr) {
     // CAF's work sharing: one central queue, served by whichever worker is idle.
-    for (auto jobs = std::min(worker_count(sys), beside); jobs > 0; --jobs)
-      sys.scheduler().enqueue(new_job(state));
+    auto jobs = std::min(worker_count(sys), beside);
+    state->share(jobs + with_caller);
+    for (std::size_t r = 0; r < jobs; ++r)
+      sys.scheduler().enqueue(new_job(state, r));
     return;
   }
   auto workers = ws->num_workers();
   auto here = caller_index(*ws, caller);
-  if (caller_suspends && here < workers) {
-    // The front of the caller's own queue: runs as soon as the actor returns, no wake-up.
-    ws->worker_by_id(here)->exec_later(new_job(state));
+  // Who gets a job, in runner order: the caller's own worker first (the front of its queue:
+  // runs as soon as the actor returns, no wake-up), then the other workers in turn after it,
+  // awake ones first when not all get one.
+  std::vector<coordinator::worker_type*> own;
+  if (caller_suspends && here < workers && beside > 0) {
+    own.push_back(ws->worker_by_id(here));
     --beside;
   }
   auto others = here < workers ? workers - 1 : workers;
   auto helpers = std::min(others, beside);
-  if (helpers == 0)
-    return;
-  // The other workers in turn after the caller's; awake ones first when not all get a job.
+  std::vector<coordinator::worker_type*> awake;
   std::vector<coordinator::worker_type*> asleep;
-  for (std::size_t k = 1; k <= workers && helpers > 0; ++k) {
+  for (std::size_t k = 1; k <= workers && awake.size() < helpers; ++k) {
     auto i = (here + k) % workers;
     if (i == here)
       continue;
     auto* w = ws->worker_by_id(i);
-    if (helpers < others && sleeping(*w)) {
-      asleep.push_back(w);
-      continue;
-    }
-    w->external_enqueue(new_job(state));
-    --helpers;
+    (helpers < others && sleeping(*w) ? asleep : awake).push_back(w);
   }
-  for (auto* w : asleep) {
-    if (helpers == 0)
-      break;
-    w->external_enqueue(new_job(state)); // wakes the worker
-    --helpers;
-  }
+  asleep.resize(std::min(asleep.size(), helpers - awake.size()));
+  state->share(own.size() + awake.size() + asleep.size() + with_caller);
+  std::size_t runner = 0;
+  for (auto* w : own)
+    w->exec_later(new_job(state, runner++));
+  for (auto* w : awake)
+    w->external_enqueue(new_job(state, runner++));
+  for (auto* w : asleep)
+    w->external_enqueue(new_job(state, runner++)); // wakes the worker
 }
 
 std::size_t worker_count(caf::actor_system& sys) noexcept {
@@ -218,7 +257,8 @@ std::size_t worker_count(caf::actor_system& sys) noexcept {
 std::size_t default_chunks(std::size_t n, std::size_t workers) noexcept {
   // Several chunks per worker balance uneven chunks and late-waking workers; more would only
   // add claim traffic.
-  return std::max<std::size_t>(1, std::min(n, workers * 8));
+  static const std::size_t per = getenv("XCH") ? std::atoi(getenv("XCH")) : 8;
+  return std::max<std::size_t>(1, std::min(n, workers * per));
 }
 
 std::vector<std::thread::id> worker_thread_ids(caf::actor_system& sys) {

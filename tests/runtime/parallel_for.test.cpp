@@ -105,6 +105,34 @@ TEST_CASE("blocking parallel_for from main sums the range", "[runtime][parallel_
   CHECK(std::accumulate(v.begin(), v.end(), 0.0) == 2.0 * v.size());
 }
 
+TEST_CASE("blocking parallel_for from main takes the chunks of workers busy elsewhere",
+          "[runtime][parallel_for]") {
+  // Each runner owns a run of chunks and takes the others' when out of its own: with both
+  // workers held by actors until the kernel is over, main must run every chunk itself.
+  auto n = start_node(2);
+  auto entered = std::make_shared<std::atomic<int>>(0);
+  auto release = std::make_shared<std::atomic<bool>>(false);
+  outcome<bool> held;
+  for (int a = 0; a < 2; ++a)
+    troupe::spawn(n, [entered, release, p = held.promise](troupe::context&) -> troupe::task<> {
+      if (entered->fetch_add(1) + 1 == 2)
+        p->set_value(true);
+      auto limit = std::chrono::steady_clock::now() + 30s;
+      while (!release->load() && std::chrono::steady_clock::now() < limit)
+        std::this_thread::yield();
+      co_return;
+    });
+  REQUIRE(held.get("both workers held by an actor"));
+  std::vector<int> hits(1000, 0);
+  auto started = std::chrono::steady_clock::now();
+  troupe::parallel_for(n.system(), 0, hits.size(), [&](std::size_t i) { ++hits[i]; });
+  auto took = std::chrono::steady_clock::now() - started;
+  release->store(true);
+  CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+  INFO("the workers' chunks waited for the workers (held 30 s) instead of being taken");
+  CHECK(took < 10s);
+}
+
 TEST_CASE("a kernel under scheduler.policy sharing runs its chunks on two workers at once",
           "[runtime][parallel_for]") {
   troupe::node_config cfg{"test"};

@@ -177,7 +177,7 @@ void parallel_for(caf::actor_system& sys, std::size_t first, std::size_t last, F
   auto state = std::make_shared<detail::blocking_kernel<std::remove_reference_t<F>>>(
       opts.name, first, last, chunks, f);
   detail::launch_kernel(sys, state, false);
-  state->run_chunks(nullptr);
+  state->run_chunks(nullptr, state->runners() - 1); // launch_kernel's last runner
   state->wait_finished();
   state->rethrow_if_failed();
 }

@@ -18,7 +18,12 @@
 
 namespace troupe::detail {
 
-/// A range split into `chunks` pieces, claimed one at a time by whichever thread asks.
+/// A range split into `chunks` pieces, claimed one at a time by the threads that run them.
+///
+/// Each runner (a job, or a blocking caller) owns a contiguous run of chunks and claims from
+/// its front; one out of chunks steals from the back of the others' runs. So a runner streams
+/// through neighbouring chunks as a static split would, and a late runner's chunks are still
+/// taken. Which thread runs a chunk never changes the chunk's range.
 ///
 /// Every chunk index is claimed exactly once, so exactly one thread sees `done` reach `chunks`
 /// and calls `on_complete`. Cancellation (the awaiting frame was destroyed) makes claimers skip
@@ -33,8 +38,18 @@ public:
   kernel_state(const kernel_state&) = delete;
   kernel_state& operator=(const kernel_state&) = delete;
 
-  /// Claims and runs chunks until none is left; returns true if this call finished the kernel.
-  bool run_chunks(caf::execution_unit* eu) noexcept;
+  /// Gives each of `runners` runners (numbered 0 .. runners − 1) its own run of chunks; called
+  /// before any chunk runs. Without it the one run belongs to runner 0.
+  void share(std::size_t runners);
+
+  /// Claims and runs chunks, runner `runner`'s own first, until none is left; returns true if
+  /// this call finished the kernel.
+  bool run_chunks(caf::execution_unit* eu, std::size_t runner) noexcept;
+
+  /// The number of runners `share` set (1 without it).
+  [[nodiscard]] std::size_t runners() const noexcept {
+    return runners_;
+  }
 
   /// Stops further chunks from running and waits for running ones to return.
   void cancel_and_wait() noexcept;
@@ -69,11 +84,22 @@ protected:
   virtual void run(std::size_t begin, std::size_t end) = 0;
 
 private:
+  /// A runner's unclaimed chunks [low, high), packed as low << 32 | high so that the owner's
+  /// claim from the front and a thief's from the back are one compare-and-swap each.
+  struct alignas(64) run_of_chunks {
+    std::atomic<std::uint64_t> range{0};
+  };
+
+  static constexpr std::size_t claim_none = ~std::size_t{0};
+
+  std::size_t claim(std::size_t runner) noexcept;
+
   const char* name_;
   std::size_t first_;
   std::size_t last_;
   std::size_t chunks_;
-  alignas(64) std::atomic<std::size_t> next_{0};
+  std::size_t runners_ = 1;
+  std::unique_ptr<run_of_chunks[]> runs_;
   alignas(64) std::atomic<std::size_t> done_{0};
   std::atomic<int> active_{0};
   std::atomic<bool> cancelled_{false};
