@@ -37,23 +37,42 @@ job_role role_of(const node& n) {
   return n.listening() && !n.joined() ? job_role::serve : job_role::drive;
 }
 
-result<std::vector<member>> run_members(node& n, duration timeout) {
-  if (in_job(n))
-    if (auto all = n.await_members(n.config().size, timeout); !all) {
-      std::size_t came = 0;
-      for (auto& m : n.members())
-        came += m.state == member_state::up || m.state == member_state::suspect ? 1 : 0;
-      return error{all.error().code(), "only " + std::to_string(came) + " of the job's " +
-                                           std::to_string(n.config().size) +
-                                           " processes joined: " + all.error().message()};
-    }
+namespace {
+
+// The error of a job whose processes did not all join: how many came.
+error fewer_joined(const node& n, const error& why) {
+  std::size_t came = 0;
+  for (auto& m : n.members())
+    came += m.state == member_state::up || m.state == member_state::suspect ? 1 : 0;
+  return error{why.code(), "only " + std::to_string(came) + " of the job's " +
+                               std::to_string(n.config().size) +
+                               " processes joined: " + why.message()};
+}
+
+// The members up, this node first, the others in node-id order (members()'s).
+std::vector<member> members_up(const node& n) {
   std::vector<member> out;
   for (auto& m : n.members())
     if (m.local || m.state == member_state::up || m.state == member_state::suspect)
       out.push_back(std::move(m));
-  // members() is in node-id order; this node goes first, the others keep theirs.
   std::stable_partition(out.begin(), out.end(), [](const member& m) { return m.local; });
   return out;
+}
+
+} // namespace
+
+result<std::vector<member>> run_members(node& n, duration timeout) {
+  if (in_job(n))
+    if (auto all = n.await_members(n.config().size, timeout); !all)
+      return fewer_joined(n, all.error());
+  return members_up(n);
+}
+
+task<result<std::vector<member>>> run_members(context& self, node& n, duration timeout) {
+  if (in_job(n))
+    if (auto all = co_await await_members(self, n.config().size, timeout); !all)
+      co_return fewer_joined(n, all.error());
+  co_return members_up(n);
 }
 
 result<void> serve(node& n, hosted& served) {

@@ -17,6 +17,7 @@
 #include <troupe/troupe.hpp>
 
 namespace ta = troupe::actors;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -24,6 +25,7 @@ namespace {
 struct starts {
   std::mutex mtx;
   std::map<std::int64_t, int> count;
+  caf::actor sleeper; // the worker that took task 50
 
   int note(std::int64_t task) {
     std::lock_guard<std::mutex> guard{mtx};
@@ -38,7 +40,7 @@ starts& started() {
 
 // Task t: its square. Tasks 10..19 throw on their first start, 20..29 kill their worker on the
 // first start, 30 kills its worker every time, 31 throws every time; task 40 awaits a sleep
-// first.
+// first; task 50 never ends.
 troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) {
   auto n = started().note(t);
   if ((t >= 10 && t < 20 && n == 1) || t == 31)
@@ -49,6 +51,13 @@ troupe::task<std::int64_t> square(troupe::context& self, const std::int64_t& t) 
   }
   if (t == 40)
     co_await troupe::sleep(self, std::chrono::milliseconds{1});
+  if (t == 50) { // never done
+    {
+      std::lock_guard<std::mutex> guard{started().mtx};
+      started().sleeper = self.handle();
+    }
+    co_await troupe::sleep(self, troupe::infinite);
+  }
   co_return t* t;
 }
 
@@ -163,4 +172,91 @@ TEST_CASE("farm fails naming the worker type when no worker can start", "[actors
   REQUIRE_FALSE(done);
   CHECK_THAT(done.error().message(),
              Catch::StartsWith("farm: worker of type 'no-such-worker' on this node"));
+}
+
+namespace {
+
+using outcomes = std::vector<ta::farm_outcome<std::int64_t>>;
+
+// From a coroutine: the first `in_order` outcomes taken in task order, the rest as they settle.
+troupe::task<troupe::result<outcomes>> farm_from_coroutine(troupe::context& self, troupe::node* n,
+                                                           ta::farm_options opts,
+                                                           std::vector<std::int64_t> tasks,
+                                                           std::size_t in_order) {
+  auto farm = co_await ta::start_farm<std::int64_t, std::int64_t>(self, *n, opts, tasks);
+  if (!farm)
+    co_return farm.error();
+  outcomes out;
+  for (std::size_t k = 0; k < in_order; ++k) {
+    auto o = co_await farm->next_in_order(self);
+    if (!o)
+      co_return o.error();
+    if (!*o)
+      break;
+    out.push_back(std::move(**o));
+  }
+  for (;;) {
+    auto o = co_await farm->next(self);
+    if (!o)
+      co_return o.error();
+    if (!*o)
+      break;
+    out.push_back(std::move(**o));
+  }
+  if (farm->summary().tasks != tasks.size())
+    co_return troupe::error{troupe::errc::bad_option, "the summary counts another number"};
+  co_return out;
+}
+
+} // namespace
+
+TEST_CASE("farm started from a coroutine gives every outcome once, in task order or as they "
+          "settle",
+          "[actors][farm]") {
+  auto n = farm_node(2);
+  ta::farm_options opts{.worker_type = "square", .workers_per_node = 3};
+  std::vector<std::int64_t> tasks{1, 2, 3, 40, 4, 5, 6, 7, 8, 9, 41, 42};
+  auto in_order = GENERATE(std::size_t{0}, std::size_t{5}, std::size_t{12});
+  CAPTURE(in_order);
+  auto ran = troupe::launch(n, farm_from_coroutine, &n, opts, tasks, in_order).get(60s);
+  REQUIRE(ran);
+  auto& got = *ran;
+  REQUIRE(got);
+  REQUIRE(got->size() == tasks.size());
+  std::set<std::uint64_t> ids;
+  for (std::size_t k = 0; k < got->size(); ++k) {
+    const auto& o = (*got)[k];
+    if (k < in_order)
+      CHECK(o.id == k);
+    ids.insert(o.id);
+    REQUIRE(o.value);
+    CHECK(*o.value == tasks[o.id] * tasks[o.id]);
+  }
+  CHECK(ids.size() == tasks.size());
+}
+
+TEST_CASE("farm started from a coroutine fails after its timeout and ends its workers",
+          "[actors][farm]") {
+  auto n = farm_node(2);
+  ta::farm_options opts{
+      .worker_type = "square", .workers_per_node = 2, .timeout = std::chrono::milliseconds{300}};
+  auto ran = troupe::launch(n, farm_from_coroutine, &n, opts, std::vector<std::int64_t>{1, 50, 2},
+                            std::size_t{0})
+                 .get(60s);
+  REQUIRE(ran);
+  auto& got = *ran;
+  REQUIRE_FALSE(got);
+  CHECK(got.error() == troupe::errc::timeout);
+  CHECK_THAT(got.error().message(),
+             Catch::StartsWith("farm: not done after its timeout (2 of 3 tasks settled)"));
+  // The master was ended; its workers end with it, also the one still in task 50's sleep.
+  caf::actor sleeper;
+  {
+    std::lock_guard<std::mutex> guard{started().mtx};
+    sleeper = started().sleeper;
+  }
+  REQUIRE(sleeper);
+  auto ended = n.wait(sleeper, 10s);
+  INFO("the worker in task 50: " << (ended ? "ended" : ended.error().message()));
+  CHECK((ended || ended.error() != troupe::errc::timeout));
 }

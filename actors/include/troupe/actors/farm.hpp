@@ -1,7 +1,8 @@
 /// @file
-/// `troupe::actors::run_farm`: a master hands tasks to workers on this node and the joined one,
+/// `troupe::actors::run_farm` and `start_farm`: a master hands tasks to workers on every member,
 /// by pull, retries the task of a worker that died on another worker, and gives back every
-/// task's outcome exactly once, in task order.
+/// task's outcome exactly once: to plain code in task order, to a coroutine as each settles or
+/// in task order.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <caf/message.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include <troupe/actors/farm_worker.hpp>
 #include <troupe/actors/progress.hpp>
 #include <troupe/behavior.hpp>
 #include <troupe/node.hpp>
@@ -67,55 +69,6 @@ struct farm_summary {
   std::size_t workers_lost = 0;
 };
 
-/// The farm's messages (sent between master and workers, also across nodes).
-struct farm_link {
-  caf::actor master;
-  std::uint64_t farm = 0;
-};
-
-/// A worker's first word to its master; later, each `farm_result` also means "ready".
-struct farm_ready {
-  std::uint64_t farm = 0;
-  caf::actor worker;
-};
-
-struct farm_job {
-  std::uint64_t farm = 0;
-  std::uint64_t id = 0;
-  bool stop = false;
-  caf::message task;
-};
-
-struct farm_result {
-  std::uint64_t farm = 0;
-  std::uint64_t id = 0;
-  caf::message value;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, farm_link& x) {
-  return f(caf::meta::type_name("troupe::actors::farm_link"), x.master, x.farm);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, farm_ready& x) {
-  return f(caf::meta::type_name("troupe::actors::farm_ready"), x.farm, x.worker);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, farm_job& x) {
-  return f(caf::meta::type_name("troupe::actors::farm_job"), x.farm, x.id, x.stop, x.task);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, farm_result& x) {
-  return f(caf::meta::type_name("troupe::actors::farm_result"), x.farm, x.id, x.value);
-}
-
-/// Registers the farm's messages with `cfg`, on every node that hosts the master or workers
-/// (the task and result types are the program's to register).
-void add_farm_types(caf::actor_system_config& cfg);
-
 namespace detail {
 
 /// A job's outcome as the master keeps it, before it is given its type.
@@ -126,76 +79,83 @@ struct farm_entry {
   caf::message value;
 };
 
-/// Runs the master to the end; `on_done` sees each outcome as it settles (on the master).
+/// What a farm's master tells the actor that started it (on the same node): an outcome
+/// settled; or, after the last, the farm finished; or the master ended before (`failure`).
+struct farm_news {
+  std::uint64_t farm = 0;
+  bool finished = false;
+  std::optional<error> failure;
+  farm_entry entry;
+  farm_summary summary;
+};
+
+/// The starting actor's end of a running farm, before outcomes get their type.
+class farm_channel {
+public:
+  farm_channel() = default;
+  farm_channel(caf::actor master, std::uint64_t id, std::size_t tasks, duration timeout,
+               std::uint64_t watch);
+
+  /// The next outcome to settle; nullopt after the last. Fails when the farm's timeout
+  /// passed (the farm is ended) or its master was ended from outside.
+  task<result<std::optional<farm_entry>>> next(context& self);
+
+  [[nodiscard]] std::size_t size() const noexcept {
+    return tasks_;
+  }
+
+  [[nodiscard]] const farm_summary& summary() const noexcept {
+    return summary_;
+  }
+
+private:
+  caf::actor master_;
+  std::uint64_t id_ = 0;
+  std::size_t tasks_ = 0;
+  std::size_t given_ = 0;
+  std::chrono::steady_clock::time_point deadline_;
+  bool timed_ = false;
+  std::uint64_t watch_ = 0;
+  bool finished_ = false;
+  farm_summary summary_;
+};
+
+/// Starts the workers (on every member, as `run_members` finds them) and the master, which
+/// reports to `self`.
+task<result<farm_channel>> start_master(context& self, node& n, farm_options opts,
+                                        std::vector<caf::message> tasks);
+
+/// Runs a farm to the end from plain code; `on_done` sees each outcome as it settles (on the
+/// actor that collects them).
 result<std::pair<std::vector<farm_entry>, farm_summary>>
 run_master(node& n, const farm_options& opts, std::vector<caf::message> tasks,
            std::function<void(const farm_entry&)> on_done);
 
-template <class Task, class F>
-task<void> farm_worker_loop(context& self, F fn) {
-  auto link = co_await receive<farm_link>(self);
-  auto mine = link.farm;
-  // Ready once; afterwards each result says the worker is ready for the next task.
-  self.send(link.master, farm_ready{mine, self.handle()});
-  for (;;) {
-    auto job = co_await receive<farm_job>(
-        self, where([mine](const farm_job& j) { return j.farm == mine; }));
-    if (job.stop)
-      co_return;
-    const auto& t = job.task.template get_as<Task>(0);
-    auto value = caf::make_message(co_await fn(self, t));
-    self.send(link.master, farm_result{mine, job.id, std::move(value)});
-  }
-}
-
-/// A worker whose function returns its result directly: a behavior, without a coroutine's
-/// suspension and resumption per task (measured: farm_overhead, docs/PERFORMANCE.md).
-template <class Task, class F>
-behavior farm_worker_behavior(context& self, F fn) {
-  auto link = std::make_shared<farm_link>();
-  return {
-      [&self, link](farm_link& l) {
-        *link = std::move(l);
-        self.send(link->master, farm_ready{link->farm, self.handle()});
-      },
-      [&self, link, fn](farm_job& job) {
-        if (job.farm != link->farm)
-          return;
-        if (job.stop) {
-          self.quit();
-          return;
-        }
-        auto value = caf::make_message(fn(self, job.task.template get_as<Task>(0)));
-        self.send(link->master, farm_result{link->farm, job.id, std::move(value)});
-      },
-  };
+/// A settled entry as the program's outcome type.
+template <class Result>
+farm_outcome<Result> typed_outcome(const farm_entry& e) {
+  farm_outcome<Result> o;
+  o.id = e.id;
+  o.attempts = e.attempts;
+  if (e.failure)
+    o.value = *e.failure;
+  else if (e.value.match_elements<Result>())
+    o.value = e.value.get_as<Result>(0);
+  else
+    o.value = error{errc::wrong_reply_type, "task " + std::to_string(e.id) +
+                                                ": the worker's result is not of the type the "
+                                                "farm's caller expects"};
+  return o;
 }
 
 } // namespace detail
 
-/// Makes the `actor_factory` of a farm's workers, for `node_config::add_actor_type` on every
-/// node: each worker runs `fn(self, task)` (returning a `Result`, or a `task<Result>`
-/// coroutine that may await kernels, requests, timers) for one task at a time. An exception
-/// ends the worker: its task goes to another worker.
-///
-/// ```cpp
-/// cfg.add_actor_type("pricer.worker", troupe::actors::farm_worker<chunk>(price_chunk));
-/// ```
-template <class Task, class F>
-actor_factory farm_worker(F fn) {
-  using out = std::invoke_result_t<F&, context&, const Task&>;
-  if constexpr (::troupe::detail::is_task<out>::value)
-    return make_factory<>([fn](context& self) { return detail::farm_worker_loop<Task>(self, fn); });
-  else
-    return make_factory<>(
-        [fn](context& self) { return detail::farm_worker_behavior<Task>(self, fn); });
-}
-
-/// Runs `tasks` (ids 0..n-1) on a farm of `opts.worker_type` workers on this node and the
-/// joined one, from a thread that may block (`main`), and returns every task's outcome in
-/// task order, once each: a task whose workers kept dying is a failed outcome naming the last
-/// worker's end, not an error of the whole farm. `on_result` (optional) sees each outcome as
-/// it completes, on the farm's master actor. Fails only when no worker can be started.
+/// Runs `tasks` (ids 0..n-1) on a farm of `opts.worker_type` workers on every member, from a
+/// thread that may block (`main`), and returns every task's outcome in task order, once each:
+/// a task whose workers kept dying is a failed outcome naming the last worker's end, not an
+/// error of the whole farm. `on_result` (optional) sees each outcome as it completes, on the
+/// actor that collects them. Fails when a worker cannot be started or after `opts.timeout`.
+/// From a coroutine, use `start_farm`.
 ///
 /// ```cpp
 /// auto done = troupe::actors::run_farm<chunk, double>(node, opts, chunks).value();
@@ -206,20 +166,7 @@ result<std::vector<farm_outcome<Result>>>
 run_farm(node& n, const farm_options& opts, const std::vector<Task>& tasks,
          std::function<void(const farm_outcome<Result>&)> on_result = {},
          farm_summary* summary = nullptr) {
-  auto typed = [](const detail::farm_entry& e) {
-    farm_outcome<Result> o;
-    o.id = e.id;
-    o.attempts = e.attempts;
-    if (e.failure)
-      o.value = *e.failure;
-    else if (e.value.match_elements<Result>())
-      o.value = e.value.get_as<Result>(0);
-    else
-      o.value = error{errc::wrong_reply_type, "task " + std::to_string(e.id) +
-                                                  ": the worker's result is not of the type "
-                                                  "run_farm expects"};
-    return o;
-  };
+  auto typed = [](const detail::farm_entry& e) { return detail::typed_outcome<Result>(e); };
   std::vector<caf::message> messages;
   messages.reserve(tasks.size());
   for (const auto& t : tasks)
@@ -239,4 +186,103 @@ run_farm(node& n, const farm_options& opts, const std::vector<Task>& tasks,
   return out;
 }
 
+/// A running farm, held by the coroutine that started it (`start_farm`): it takes the
+/// outcomes as they settle (`next`) or in task order (`next_in_order`), once each.
+template <class Result>
+class farm_run {
+public:
+  explicit farm_run(detail::farm_channel channel)
+    : channel_(std::move(channel))
+    , held_(channel_.size()) {
+  }
+
+  /// The next outcome to settle, in completion order; nullopt once every task's outcome was
+  /// given. Fails with `errc::timeout` once `opts.timeout` passed since the start (the farm is
+  /// then ended), or `errc::actor_exited` when the master was ended from outside.
+  task<result<std::optional<farm_outcome<Result>>>> next(context& self) {
+    if (taken_ < held_.size()) // settled earlier, held for next_in_order: give them first
+      for (auto& h : held_)
+        if (h && !h->second) {
+          h->second = true;
+          ++taken_;
+          co_return std::optional{h->first};
+        }
+    auto e = co_await channel_.next(self);
+    if (!e)
+      co_return e.error();
+    if (!*e)
+      co_return std::optional<farm_outcome<Result>>{};
+    ++taken_;
+    held_[(*e)->id].emplace(detail::typed_outcome<Result>(**e), true);
+    co_return std::optional{held_[(*e)->id]->first};
+  }
+
+  /// The next outcome in task order (task 0, 1, ...): waits until that task settled, keeping
+  /// the others that settle meanwhile; nullopt after the last task.
+  task<result<std::optional<farm_outcome<Result>>>> next_in_order(context& self) {
+    while (in_order_ < held_.size() && !held_[in_order_]) {
+      auto e = co_await channel_.next(self);
+      if (!e)
+        co_return e.error();
+      if (!*e)
+        break;
+      held_[(*e)->id].emplace(detail::typed_outcome<Result>(**e), false);
+    }
+    if (in_order_ == held_.size() || !held_[in_order_])
+      co_return std::optional<farm_outcome<Result>>{};
+    auto& h = *held_[in_order_++];
+    if (!h.second) {
+      h.second = true;
+      ++taken_;
+    }
+    co_return std::optional{std::move(h.first)};
+  }
+
+  /// The tasks' count.
+  [[nodiscard]] std::size_t size() const noexcept {
+    return held_.size();
+  }
+
+  /// What the farm did besides the outcomes; complete once `next` gave nullopt.
+  [[nodiscard]] const farm_summary& summary() const noexcept {
+    return channel_.summary();
+  }
+
+private:
+  detail::farm_channel channel_;
+  /// Settled outcomes by task id, and whether `next` gave them already.
+  std::vector<std::optional<std::pair<farm_outcome<Result>, bool>>> held_;
+  std::size_t taken_ = 0;
+  std::size_t in_order_ = 0;
+};
+
+/// Starts a farm from a coroutine (the actor `self`, on `n`): spawns the workers on every
+/// member without blocking the worker thread, and returns the running farm, whose outcomes
+/// reach `self`. Fails as `run_farm` does when a worker cannot be started.
+///
+/// ```cpp
+/// auto farm = co_await troupe::actors::start_farm<chunk, double>(self, node, opts, chunks);
+/// if (!farm) co_return farm.error();
+/// for (;;) {
+///   auto o = co_await farm->next(self);   // as they settle
+///   if (!o) co_return o.error();          // the timeout passed, or the master was ended
+///   if (!*o) break;                       // all given
+///   if ((*o)->value) total += *(*o)->value;
+/// }
+/// ```
+template <class Task, class Result>
+task<result<farm_run<Result>>> start_farm(context& self, node& n, farm_options opts,
+                                          std::vector<Task> tasks) {
+  std::vector<caf::message> messages;
+  messages.reserve(tasks.size());
+  for (const auto& t : tasks)
+    messages.push_back(caf::make_message(t));
+  auto channel = co_await detail::start_master(self, n, std::move(opts), std::move(messages));
+  if (!channel)
+    co_return channel.error();
+  co_return farm_run<Result>{std::move(*channel)};
+}
+
 } // namespace troupe::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::farm_news)

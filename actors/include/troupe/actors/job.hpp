@@ -10,6 +10,7 @@
 #include <troupe/cluster.hpp>
 #include <troupe/node.hpp>
 #include <troupe/result.hpp>
+#include <troupe/task.hpp>
 
 namespace troupe::actors {
 
@@ -26,6 +27,9 @@ job_role role_of(const node& n);
 /// order. In a job of N processes it first waits, at most `timeout`, until all N are members;
 /// an error says how many came.
 result<std::vector<member>> run_members(node& n, duration timeout);
+
+/// `run_members` from a coroutine: waits for the job's processes without holding a worker.
+task<result<std::vector<member>>> run_members(context& self, node& n, duration timeout);
 
 /// A serving process's `main`: in a job, blocks until the driving node (the one this node
 /// joined) ends, and yields an error naming it when it was lost instead of leaving; a process
