@@ -47,9 +47,7 @@ farm_channel::farm_channel(caf::actor master, std::uint64_t id, std::size_t task
     deadline_ = std::chrono::steady_clock::now() + timeout;
 }
 
-task<result<std::optional<farm_entry>>> farm_channel::next(context& self) {
-  if (finished_ || tasks_ == 0)
-    co_return std::optional<farm_entry>{};
+task<result<farm_news>> farm_channel::news(context& self) {
   auto mine = where([id = id_](const farm_news& n) { return n.farm == id; });
   auto left = timed_ ? std::max(duration{0}, std::chrono::duration_cast<duration>(
                                                  deadline_ - std::chrono::steady_clock::now()))
@@ -73,14 +71,38 @@ task<result<std::optional<farm_entry>>> farm_channel::next(context& self) {
     self.unwatch(watch_);
     finished_ = true;
     summary_ = news->summary;
-    co_return std::optional<farm_entry>{};
+  } else {
+    ++given_;
   }
-  ++given_;
-  co_return std::optional{std::move(news->entry)};
+  co_return std::move(*news);
+}
+
+task<result<std::optional<farm_entry>>> farm_channel::next(context& self) {
+  if (finished_ || tasks_ == 0)
+    co_return std::optional<farm_entry>{};
+  auto n = co_await news(self);
+  if (!n)
+    co_return n.error();
+  if (n->finished)
+    co_return std::optional<farm_entry>{};
+  co_return std::optional{std::move(n->entry)};
+}
+
+task<result<farm_collected>> farm_channel::all(context& self) {
+  if (tasks_ == 0)
+    co_return farm_collected{};
+  for (;;) {
+    auto n = co_await news(self);
+    if (!n)
+      co_return n.error();
+    if (n->finished)
+      co_return farm_collected{std::move(n->all), summary_};
+  }
 }
 
 task<result<farm_channel>> start_master(context& self, node& n, farm_options opts,
-                                        std::vector<caf::message> tasks) {
+                                        std::vector<caf::message> tasks, bool stream,
+                                        std::function<void(const farm_entry&)> on_done) {
   if (opts.max_attempts < 1)
     co_return error{errc::bad_option, "farm: max_attempts must be at least 1 (got " +
                                           std::to_string(opts.max_attempts) + ")"};
@@ -123,38 +145,29 @@ task<result<farm_channel>> start_master(context& self, node& n, farm_options opt
   plan.id = id;
   plan.tasks = std::move(tasks);
   plan.client = self.handle();
+  plan.stream = stream;
+  plan.on_done = std::move(on_done);
   auto master = spawn_master(n, std::move(plan));
   auto watch = self.watch(master, [&self, id](const result<void>& how) {
     if (!how)
-      self.send(self.handle(), farm_news{id, false, how.error(), {}, {}});
+      self.send(self.handle(), farm_news{id, false, how.error(), {}, {}, {}});
   });
   co_return farm_channel{std::move(master), id, count, timeout, watch};
 }
 
-result<std::pair<std::vector<farm_entry>, farm_summary>>
-run_master(node& n, const farm_options& opts, std::vector<caf::message> tasks,
-           std::function<void(const farm_entry&)> on_done) {
-  using collected = std::pair<std::vector<farm_entry>, farm_summary>;
-  auto collect = [](context& self, node* n, farm_options opts, std::vector<caf::message> tasks,
-                    std::function<void(const farm_entry&)> on_done) -> task<result<collected>> {
-    auto farm = co_await start_master(self, *n, std::move(opts), std::move(tasks));
+result<farm_collected> run_master(node& n, const farm_options& opts,
+                                  std::vector<caf::message> tasks,
+                                  std::function<void(const farm_entry&)> on_done) {
+  // The outcomes stay with the master until the end: one message for the whole farm (a
+  // message per outcome took farm_overhead from 0.73 M to 0.31 M tasks/s).
+  auto collect =
+      [](context& self, node* n, farm_options opts, std::vector<caf::message> tasks,
+         std::function<void(const farm_entry&)> on_done) -> task<result<farm_collected>> {
+    auto farm = co_await start_master(self, *n, std::move(opts), std::move(tasks), false,
+                                      std::move(on_done));
     if (!farm)
       co_return farm.error();
-    collected out;
-    out.first.resize(farm->size());
-    for (;;) {
-      auto e = co_await farm->next(self);
-      if (!e)
-        co_return e.error();
-      if (!*e)
-        break;
-      if (on_done)
-        on_done(**e);
-      auto id = (*e)->id;
-      out.first[id] = std::move(**e);
-    }
-    out.second = farm->summary();
-    co_return out;
+    co_return co_await farm->all(self);
   };
   auto ran = launch(n, {.name = opts.label + "-collect", .type = "farm"}, collect, &n, opts,
                     std::move(tasks), std::move(on_done));

@@ -1,6 +1,7 @@
 // The farm's master: hands out tasks by pull, retries a dead worker's task, and tells the
-// actor that started the farm each outcome as it settles.
+// actor that started the farm each outcome as it settles, or all of them at the end.
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,8 @@ public:
     , tasks_(std::move(plan.tasks))
     , outcomes_(tasks_.size())
     , client_(std::move(plan.client))
+    , stream_(plan.stream)
+    , on_done_(std::move(plan.on_done))
     , shown_(opts_.label, opts_.progress, static_cast<std::int64_t>(tasks_.size())) {
     shown_.counting("task");
     for (std::uint64_t i = 0; i < tasks_.size(); ++i) {
@@ -143,7 +146,10 @@ private:
   }
 
   void settle(std::uint64_t id) {
-    self_.send(client_, detail::farm_news{id_, false, std::nullopt, outcomes_[id], {}});
+    if (on_done_)
+      on_done_(outcomes_[id]);
+    if (stream_)
+      self_.send(client_, farm_news{id_, false, std::nullopt, outcomes_[id], {}, {}});
     if (outcomes_[id].failure)
       ++summary_.failed;
     shown_.update(static_cast<std::int64_t>(++settled_));
@@ -166,7 +172,10 @@ private:
     for (auto& [addr, info] : workers_)
       self_.send(info.handle, farm_job{id_, 0, true, {}});
     summary_.tasks = tasks_.size();
-    self_.send(client_, detail::farm_news{id_, true, std::nullopt, {}, summary_});
+    farm_news last{id_, true, std::nullopt, {}, summary_, {}};
+    if (!stream_)
+      last.all = std::move(outcomes_);
+    self_.send(client_, std::move(last));
     self_.quit();
   }
 
@@ -177,6 +186,8 @@ private:
   std::vector<caf::message> tasks_;
   std::vector<farm_entry> outcomes_;
   caf::actor client_;
+  bool stream_;
+  std::function<void(const farm_entry&)> on_done_;
   progress shown_;
   std::deque<std::uint64_t> pending_;
   std::deque<caf::actor> idle_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -21,6 +22,9 @@ struct master_plan {
   std::vector<caf::actor> local;
   std::vector<caf::actor> remote;
   caf::actor client;
+  /// Each outcome to `client` as it settles, else all with the end.
+  bool stream = true;
+  std::function<void(const farm_entry&)> on_done;
 };
 
 caf::actor spawn_master(node& n, master_plan plan);

@@ -80,14 +80,19 @@ struct farm_entry {
 };
 
 /// What a farm's master tells the actor that started it (on the same node): an outcome
-/// settled; or, after the last, the farm finished; or the master ended before (`failure`).
+/// settled (when it streams them); or, after the last, the farm finished (with every outcome
+/// when it does not stream them); or the master ended before (`failure`).
 struct farm_news {
   std::uint64_t farm = 0;
   bool finished = false;
   std::optional<error> failure;
   farm_entry entry;
   farm_summary summary;
+  std::vector<farm_entry> all;
 };
+
+/// Every outcome in task order, and the summary.
+using farm_collected = std::pair<std::vector<farm_entry>, farm_summary>;
 
 /// The starting actor's end of a running farm, before outcomes get their type.
 class farm_channel {
@@ -96,9 +101,12 @@ public:
   farm_channel(caf::actor master, std::uint64_t id, std::size_t tasks, duration timeout,
                std::uint64_t watch);
 
-  /// The next outcome to settle; nullopt after the last. Fails when the farm's timeout
-  /// passed (the farm is ended) or its master was ended from outside.
+  /// The next outcome to settle (a streaming farm); nullopt after the last. Fails when the
+  /// farm's timeout passed (the farm is ended) or its master was ended from outside.
   task<result<std::optional<farm_entry>>> next(context& self);
+
+  /// Every outcome at once, when the farm ends (a farm that does not stream); fails as `next`.
+  task<result<farm_collected>> all(context& self);
 
   [[nodiscard]] std::size_t size() const noexcept {
     return tasks_;
@@ -109,6 +117,8 @@ public:
   }
 
 private:
+  task<result<farm_news>> news(context& self);
+
   caf::actor master_;
   std::uint64_t id_ = 0;
   std::size_t tasks_ = 0;
@@ -121,15 +131,17 @@ private:
 };
 
 /// Starts the workers (on every member, as `run_members` finds them) and the master, which
-/// reports to `self`.
+/// reports to `self`: each outcome as it settles (`stream`), or all at the end. `on_done`
+/// (optional) sees each outcome as it settles, on the master.
 task<result<farm_channel>> start_master(context& self, node& n, farm_options opts,
-                                        std::vector<caf::message> tasks);
+                                        std::vector<caf::message> tasks, bool stream,
+                                        std::function<void(const farm_entry&)> on_done = {});
 
 /// Runs a farm to the end from plain code; `on_done` sees each outcome as it settles (on the
-/// actor that collects them).
-result<std::pair<std::vector<farm_entry>, farm_summary>>
-run_master(node& n, const farm_options& opts, std::vector<caf::message> tasks,
-           std::function<void(const farm_entry&)> on_done);
+/// master).
+result<farm_collected> run_master(node& n, const farm_options& opts,
+                                  std::vector<caf::message> tasks,
+                                  std::function<void(const farm_entry&)> on_done);
 
 /// A settled entry as the program's outcome type.
 template <class Result>
@@ -153,8 +165,8 @@ farm_outcome<Result> typed_outcome(const farm_entry& e) {
 /// Runs `tasks` (ids 0..n-1) on a farm of `opts.worker_type` workers on every member, from a
 /// thread that may block (`main`), and returns every task's outcome in task order, once each:
 /// a task whose workers kept dying is a failed outcome naming the last worker's end, not an
-/// error of the whole farm. `on_result` (optional) sees each outcome as it completes, on the
-/// actor that collects them. Fails when a worker cannot be started or after `opts.timeout`.
+/// error of the whole farm. `on_result` (optional) sees each outcome as it completes, on the farm's
+/// master actor. Fails when a worker cannot be started or after `opts.timeout`.
 /// From a coroutine, use `start_farm`.
 ///
 /// ```cpp
@@ -277,7 +289,7 @@ task<result<farm_run<Result>>> start_farm(context& self, node& n, farm_options o
   messages.reserve(tasks.size());
   for (const auto& t : tasks)
     messages.push_back(caf::make_message(t));
-  auto channel = co_await detail::start_master(self, n, std::move(opts), std::move(messages));
+  auto channel = co_await detail::start_master(self, n, std::move(opts), std::move(messages), true);
   if (!channel)
     co_return channel.error();
   co_return farm_run<Result>{std::move(*channel)};
