@@ -31,7 +31,8 @@ namespace {
 struct worker_info {
   caf::actor handle;
   bool local = true;
-  std::optional<std::uint64_t> job;
+  /// The tasks it holds, oldest (the one it runs) first.
+  std::deque<std::uint64_t> jobs;
 };
 
 class farm_master {
@@ -52,7 +53,9 @@ public:
       pending_.push_back(i);
       outcomes_[i].id = i;
     }
-    limit_ = opts_.in_flight > 0 ? opts_.in_flight : plan.local.size() + plan.remote.size();
+    held_ = opts_.prefetch + 1;
+    limit_ =
+        opts_.in_flight > 0 ? opts_.in_flight : held_ * (plan.local.size() + plan.remote.size());
     for (auto& w : plan.local)
       adopt(std::move(w), true);
     for (auto& w : plan.remote)
@@ -62,7 +65,8 @@ public:
   void on_ready(const farm_ready& r) {
     if (r.farm != id_ || done_)
       return;
-    idle_.push_back(r.worker);
+    for (std::size_t k = 0; k < held_; ++k)
+      idle_.push_back(r.worker);
     dispatch();
   }
 
@@ -73,8 +77,8 @@ public:
     if (owner == assigned_.end())
       return; // a task already settled: never counted twice
     if (auto w = workers_.find(owner->second); w != workers_.end()) {
-      w->second.job.reset();
-      idle_.push_back(w->second.handle); // a result means ready for the next task
+      std::erase(w->second.jobs, r.id);
+      idle_.push_back(w->second.handle); // a result means room for the next task
     }
     assigned_.erase(owner);
     outcomes_[r.id].value = std::move(r.value);
@@ -92,11 +96,16 @@ public:
     workers_.erase(w);
     std::erase_if(idle_, [&](const caf::actor& a) { return a.address() == news.worker; });
     ++summary_.workers_lost;
-    if (info.job) {
-      auto id = *info.job;
+    // Its tasks, newest first so that the one it ran ends up first in line again. Only the
+    // oldest had started (a worker runs its tasks in order): the others cost no attempt.
+    auto why = news.how ? std::string{"it ended before answering"} : news.how.error().message();
+    for (auto k = info.jobs.size(); k-- > 0;) {
+      auto id = info.jobs[k];
       assigned_.erase(id);
-      auto why = news.how ? std::string{"it ended before answering"} : news.how.error().message();
-      if (outcomes_[id].attempts >= opts_.max_attempts) {
+      if (k > 0) {
+        --outcomes_[id].attempts;
+        pending_.push_front(id);
+      } else if (outcomes_[id].attempts >= opts_.max_attempts) {
         outcomes_[id].failure =
             error{errc::actor_exited, "task " + std::to_string(id) + " failed " +
                                           std::to_string(outcomes_[id].attempts) +
@@ -126,7 +135,7 @@ private:
     self_.watch(w, [ctx = &self_, farm = id_, addr](const result<void>& how) {
       ctx->send(ctx->handle(), farm_worker_down{farm, addr, how});
     });
-    workers_.emplace(addr, worker_info{std::move(w), local, std::nullopt});
+    workers_.emplace(addr, worker_info{std::move(w), local, {}});
   }
 
   void dispatch() {
@@ -139,7 +148,7 @@ private:
       auto id = pending_.front();
       pending_.pop_front();
       ++outcomes_[id].attempts;
-      info->second.job = id;
+      info->second.jobs.push_back(id);
       assigned_.emplace(id, w.address());
       self_.send(w, farm_job{id_, id, false, tasks_[id]});
     }
@@ -193,6 +202,8 @@ private:
   std::deque<caf::actor> idle_;
   std::map<caf::actor_addr, worker_info> workers_;
   std::unordered_map<std::uint64_t, caf::actor_addr> assigned_;
+  /// Tasks a worker holds at once: the one it runs and `prefetch` more.
+  std::size_t held_ = 1;
   std::size_t limit_ = 0;
   std::size_t settled_ = 0;
   farm_summary summary_;

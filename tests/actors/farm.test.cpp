@@ -143,6 +143,25 @@ TEST_CASE("farm retries the task of a worker that threw or was killed, and repor
   CHECK(summary.workers_lost == 20 + 3 + 3);
 }
 
+TEST_CASE("farm charges a dead worker's attempt only to the task it ran, not to the one it held",
+          "[actors][farm]") {
+  // One worker holds task 30 (which kills it) and task 1 behind it: task 1 never started, so
+  // with one attempt allowed it still runs on the replacement worker.
+  auto n = farm_node(1);
+  ta::farm_options opts{.worker_type = "square",
+                        .workers_per_node = 1,
+                        .prefetch = 1,
+                        .max_attempts = 1,
+                        .timeout = std::chrono::seconds{60}};
+  auto done = ta::run_farm<std::int64_t, std::int64_t>(n, opts, {30, 1});
+  REQUIRE(done);
+  REQUIRE(done->size() == 2);
+  CHECK_FALSE((*done)[0].value);
+  REQUIRE((*done)[1].value);
+  CHECK(*(*done)[1].value == 1);
+  CHECK((*done)[1].attempts == 1);
+}
+
 TEST_CASE("farm with plain-function workers retries and reports a throwing task with its text",
           "[actors][farm]") {
   auto n = farm_node(2);
@@ -238,8 +257,11 @@ TEST_CASE("farm started from a coroutine gives every outcome once, in task order
 TEST_CASE("farm started from a coroutine fails after its timeout and ends its workers",
           "[actors][farm]") {
   auto n = farm_node(2);
-  ta::farm_options opts{
-      .worker_type = "square", .workers_per_node = 2, .timeout = std::chrono::milliseconds{300}};
+  // No task held behind task 50, which never ends: the other two settle.
+  ta::farm_options opts{.worker_type = "square",
+                        .workers_per_node = 2,
+                        .prefetch = 0,
+                        .timeout = std::chrono::milliseconds{300}};
   auto ran = troupe::launch(n, farm_from_coroutine, &n, opts, std::vector<std::int64_t>{1, 50, 2},
                             std::size_t{0})
                  .get(60s);
