@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 #include <typeinfo>
 
@@ -221,9 +220,9 @@ void launch_kernel(caf::actor_system& sys, const std::shared_ptr<kernel_state>& 
   // Who gets a job, in runner order: the caller's own worker first (the front of its queue:
   // runs as soon as the actor returns, no wake-up), then the other workers in turn after it,
   // awake ones first when not all get one.
-  std::vector<coordinator::worker_type*> own;
+  coordinator::worker_type* own = nullptr;
   if (caller_suspends && here < workers && beside > 0) {
-    own.push_back(ws->worker_by_id(here));
+    own = ws->worker_by_id(here);
     --beside;
   }
   auto others = here < workers ? workers - 1 : workers;
@@ -238,10 +237,10 @@ void launch_kernel(caf::actor_system& sys, const std::shared_ptr<kernel_state>& 
     (helpers < others && sleeping(*w) ? asleep : awake).push_back(w);
   }
   asleep.resize(std::min(asleep.size(), helpers - awake.size()));
-  state->share(own.size() + awake.size() + asleep.size() + with_caller);
+  state->share((own != nullptr ? 1 : 0) + awake.size() + asleep.size() + with_caller);
   std::size_t runner = 0;
-  for (auto* w : own)
-    w->exec_later(new_job(state, runner++));
+  if (own != nullptr)
+    own->exec_later(new_job(state, runner++));
   for (auto* w : awake)
     w->external_enqueue(new_job(state, runner++));
   for (auto* w : asleep)
