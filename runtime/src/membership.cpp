@@ -8,6 +8,15 @@
 // its cards, so a member missed by a push is met within a ping. A node that says hello is up;
 // a ping answer overdue makes it suspect; its lost connection (CAF's heartbeats and connection
 // timeout) makes it down; its goodbye at shutdown makes it left.
+//
+// A node that itself stood still (stopped, starved of CPU) past the connection timeout finds
+// its links closed when it wakes: its peers rightly dropped it. It does not take that as their
+// failure: a link lost while or shortly after this node stalled (stall_watch) makes the member
+// suspect and is checked again, by connecting and saying hello within the connection timeout
+// (of two such nodes, the one with the smaller id connects; the other waits half the timeout
+// for its hello first). A member that answers is up again; one that does not is down. A member
+// reported down that says hello again is up again (its peers reported it down while it stood
+// still: it rejoins).
 #include <troupe/cluster.hpp>
 
 #include <algorithm>
@@ -27,6 +36,7 @@
 
 #include "internal/cluster_wire.hpp"
 #include "internal/node_state.hpp"
+#include "internal/stall_watch.hpp"
 #include "internal/tls.hpp"
 
 namespace troupe {
@@ -61,6 +71,9 @@ constexpr auto suspect_after = 2s;
 constexpr auto hello_timeout = 1s;
 // How long a goodbye waits for each member's acknowledgement at shutdown.
 constexpr auto goodbye_timeout = 1s;
+
+// Local, to the membership actor: a member checked again after a stall that has not said hello.
+using recheck_atom = caf::atom_constant<caf::atom("t_recheck")>;
 
 bool alive(member_state s) {
   return s == member_state::up || s == member_state::suspect;
@@ -98,11 +111,20 @@ struct known {
   double busy = 0;
   steady::time_point last_answer = steady::now();
   double rtt_seconds = 0;
+  // Counts the watches on the member's membership actor: a lost link reported by an older one
+  // (the member rejoined since) is not news.
+  std::uint64_t generation = 0;
+  // Whether it is being checked again after a stall of this node.
+  bool rechecking = false;
 };
 
 struct membership {
   explicit membership(node_state* s)
-    : st(s) {
+    : st(s)
+    , link_timeout(caf::get_or(s->sys->config(), "middleman.connection-timeout",
+                               caf::timespan{std::chrono::seconds{2}}))
+    , stall_window(link_timeout + 2 * caf::get_or(s->sys->config(), "middleman.heartbeat-interval",
+                                                  caf::timespan{500ms})) {
   }
 
   node_state* st;
@@ -110,6 +132,11 @@ struct membership {
   std::vector<caf::actor> subscribers;
   std::vector<std::pair<std::uint64_t, caf::response_promise>> waiters;
   busy_meter meter;
+  stall_watch stalls;
+  // CAF closes a link silent this long; a link lost within `stall_window` after this node stood
+  // still is checked again before its member is reported down.
+  caf::timespan link_timeout;
+  caf::timespan stall_window;
   // Members this node is connecting to or saying hello to.
   std::set<caf::node_id> connecting;
   // While this node says goodbye: the members yet to answer, and who waits for them all.
@@ -198,17 +225,93 @@ struct membership {
     changed(self, i->second, before);
   }
 
-  // Adds `c` as up unless known; returns whether it was new.
+  // Adds `c` as up unless known and alive; takes back a member reported down or being checked
+  // again after a stall (with the card it sends now). Returns whether it was new.
   bool add(context& self, const member_card& c) {
-    if (c.id == st->node_id() || members.count(c.id) != 0)
+    if (c.id == st->node_id())
       return false;
+    auto i = members.find(c.id);
+    if (i != members.end() && i->second.state != member_state::down && !i->second.rechecking)
+      return false;
+    std::optional<member_state> before;
+    if (i != members.end())
+      before = i->second.state;
     auto& k = members[c.id];
     k.card = c;
+    k.state = member_state::up;
+    k.rechecking = false;
+    k.last_answer = steady::now();
     auto id = c.id;
+    auto generation = ++k.generation;
     self.watch(c.membership,
-               [this, &self, id](const result<void>&) { set_state(self, id, member_state::down); });
-    changed(self, k, std::nullopt);
-    return true;
+               [this, &self, id, generation](const result<void>&) { lost(self, id, generation); });
+    if (before != member_state::up)
+      changed(self, k, before);
+    return !before;
+  }
+
+  // The link to `id` is gone. Down, unless this node stood still lately: then check again.
+  void lost(context& self, const caf::node_id& id, std::uint64_t generation) {
+    auto i = members.find(id);
+    if (i == members.end() || i->second.generation != generation || !alive(i->second.state))
+      return;
+    if (!stalls.stalled_within(stall_window)) {
+      set_state(self, id, member_state::down);
+      return;
+    }
+    i->second.rechecking = true;
+    set_state(self, id, member_state::suspect);
+    if (id < st->node_id())
+      self.delayed_send(self.handle(), link_timeout / 2, recheck_atom::value, id, generation);
+    else
+      recheck(self, id, generation);
+  }
+
+  // Connects to `id` again and says hello, within the connection timeout; down if it fails.
+  void recheck(context& self, const caf::node_id& id, std::uint64_t generation) {
+    auto i = members.find(id);
+    if (i == members.end() || i->second.generation != generation || !i->second.rechecking)
+      return;
+    auto until = steady::now() + link_timeout;
+    auto left = [until] {
+      return caf::duration{
+          std::max(std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now()),
+                   std::chrono::milliseconds{1})};
+    };
+    auto fail = [this, &self, id, generation](caf::error&) {
+      auto j = members.find(id);
+      if (j == members.end() || j->second.generation != generation || !j->second.rechecking)
+        return;
+      j->second.rechecking = false;
+      set_state(self, id, member_state::down);
+    };
+    auto& c = i->second.card;
+    self.actor_core::request(network_actor(*st), left(), caf::connect_atom::value, c.host, c.port)
+        .then(
+            [this, &self, id, left, fail](caf::node_id& nid, caf::strong_actor_ptr& spawner,
+                                          std::set<std::string>&) mutable {
+              if (nid != id || !spawner) {
+                caf::error err = caf::sec::cannot_connect_to_node;
+                fail(err);
+                return;
+              }
+              self.actor_core::request(caf::actor_cast<caf::actor>(spawner), left(),
+                                       card_atom::value)
+                  .then(
+                      [this, &self, left, fail](member_card& card) {
+                        self.actor_core::request(card.membership, left(), hello_atom::value,
+                                                 st->local_card())
+                            .then(
+                                [this, &self, card](std::vector<member_address>& theirs) {
+                                  add(self, card);
+                                  for (auto& x : theirs)
+                                    learn(self, x);
+                                },
+                                fail);
+                      },
+                      fail);
+            },
+            fail);
   }
 
   std::vector<member_card> alive_cards() const {
@@ -376,6 +479,9 @@ behavior membership_actor(context& self, node_state* st) {
         return rp;
       },
       [m, &self](tick_atom) { m->tick(self); },
+      [m, &self](recheck_atom, const caf::node_id& id, std::uint64_t generation) {
+        m->recheck(self, id, generation);
+      },
       [m](publish_atom) {
         m->publish_view();
         return caf::unit;
