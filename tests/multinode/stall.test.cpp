@@ -42,6 +42,22 @@ std::map<std::string, std::string> until_settled(process& p, const std::set<std:
   return seen;
 }
 
+// Three members watching each other's events, each up with the other two.
+struct three_members {
+  three_members() {
+    for (auto* n : all())
+      await_line(n->proc, "ready", start_timeout, "a member ready");
+  }
+
+  std::vector<listener*> all() {
+    return {&a, &b, &c};
+  }
+
+  listener a{exe, watching};
+  listener b{exe, joining(a.address())};
+  listener c{exe, joining(a.address())};
+};
+
 std::string down_event(process& p, const std::string& addr, std::string_view what) {
   auto state = await_line(p, "event " + addr + " ", start_timeout, what);
   return state == "suspect" ? await_line(p, "event " + addr + " ", start_timeout, what) : state;
@@ -52,21 +68,17 @@ std::string down_event(process& p, const std::string& addr, std::string_view wha
 TEST_CASE("a member stopped past the connection timeout reports nobody down when it wakes, and "
           "the others take it back",
           "[multinode][cluster][stall]") {
-  listener a{exe, watching};
-  listener b{exe, joining(a.address())};
-  process c{exe, joining(a.address())};
-  await_line(a.proc, "ready", start_timeout, "a ready");
-  await_line(b.proc, "ready", start_timeout, "b ready");
-  auto c_addr = await_line(c, "self ", start_timeout, "c's address");
-  await_line(c, "ready", start_timeout, "c ready");
+  three_members m;
+  auto& [a, b, c] = m;
+  auto c_addr = c.address();
 
   // Stopped until both others dropped it: past their connection timeout, as a starved process.
-  c.signal(SIGSTOP);
+  c.proc.signal(SIGSTOP);
   CHECK(down_event(a.proc, c_addr, "a's report of stopped c") == "down");
   CHECK(down_event(b.proc, c_addr, "b's report of stopped c") == "down");
-  c.signal(SIGCONT);
+  c.proc.signal(SIGCONT);
 
-  auto seen = until_settled(c, {a.address(), b.address()}, "c's events once it runs again");
+  auto seen = until_settled(c.proc, {a.address(), b.address()}, "c's events once it runs again");
   INFO("c saw: a: " << seen[a.address()] << "; b: " << seen[b.address()]);
   CHECK(seen[a.address()].find("down") == std::string::npos);
   CHECK(seen[b.address()].find("down") == std::string::npos);
@@ -78,26 +90,20 @@ TEST_CASE("a member stopped past the connection timeout reports nobody down when
 TEST_CASE("members stopped together past the connection timeout report nobody down when they "
           "wake",
           "[multinode][cluster][stall]") {
-  listener a{exe, watching};
-  listener b{exe, joining(a.address())};
-  listener c{exe, joining(a.address())};
-  std::vector<process*> all{&a.proc, &b.proc, &c.proc};
-  for (auto* p : all)
-    await_line(*p, "ready", start_timeout, "a node ready");
+  three_members m;
 
   // The whole machine standing still: no member can observe it, so the stop lasts a fixed time,
   // the connection timeout (2 s) plus two heartbeats and a margin. It is the stimulus, not a
   // wait for something to happen.
-  for (auto* p : all)
-    p->signal(SIGSTOP);
+  for (auto* n : m.all())
+    n->proc.signal(SIGSTOP);
   std::this_thread::sleep_for(3500ms);
-  for (auto* p : all)
-    p->signal(SIGCONT);
+  for (auto* n : m.all())
+    n->proc.signal(SIGCONT);
 
-  std::vector<listener*> nodes{&a, &b, &c};
-  for (auto* n : nodes) {
+  for (auto* n : m.all()) {
     std::set<std::string> peers;
-    for (auto* o : nodes)
+    for (auto* o : m.all())
       if (o != n)
         peers.insert(o->address());
     auto seen = until_settled(n->proc, peers, "a node's events once it runs again");
