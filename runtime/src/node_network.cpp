@@ -9,16 +9,14 @@
 #include <sstream>
 #include <thread>
 
-#include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <caf/io/middleman.hpp>
-#include <caf/io/middleman_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "internal/node_connect.hpp"
 #include "internal/node_state.hpp"
 #include "internal/tls.hpp"
 
@@ -55,50 +53,6 @@ std::string why_not_bindable(const endpoint& ep, std::string caf_text) {
 
 using steady = std::chrono::steady_clock;
 
-// Whether a TCP connection to `ep` opens before `deadline`: "" if it does, else why not.
-// CAF's middleman connects with a blocking connect(): when the peer's accept queue is full the
-// kernel drops the SYNs and retries them for about two minutes, and the middleman (one actor
-// for every connection of the node) is stuck that long, past any join timeout and into the
-// node's shutdown. Asking the OS first, without blocking, keeps CAF from such a connect.
-std::string why_no_connection(const endpoint& ep, steady::time_point deadline) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  auto port = std::to_string(ep.port);
-  if (int rc = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    return "unknown host: " + std::string{::gai_strerror(rc)};
-  std::string why = "no address";
-  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd =
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-    if (fd < 0) {
-      why = std::strerror(errno);
-      continue;
-    }
-    int err = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
-    if (err == EINPROGRESS) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
-      pollfd pfd{fd, POLLOUT, 0};
-      int rc = ::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
-      socklen_t len = sizeof err;
-      if (rc == 0)
-        err = ETIMEDOUT;
-      else if (rc < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-        err = errno;
-    }
-    ::close(fd);
-    if (err == 0) {
-      why.clear();
-      break;
-    }
-    why = err == ETIMEDOUT ? "the connection did not open in time: nothing answers there, or "
-                             "its accept queue is full"
-                           : std::strerror(err);
-  }
-  ::freeaddrinfo(found);
-  return why;
-}
-
 } // namespace
 
 result<void> detail::listen(node_state& st, const endpoint& ep, bool announce) {
@@ -130,12 +84,20 @@ struct connect_outcome {
 connect_outcome connect_once(detail::node_state& st, caf::scoped_actor& self, const endpoint& where,
                              steady::time_point deadline) {
   connect_outcome out;
-  out.why = why_no_connection(where, deadline);
-  if (!out.why.empty())
+  // The socket the node connects itself becomes CAF's connection: see node_connect.cpp.
+  auto sock = detail::connected_socket(where, deadline);
+  if (auto* why = std::get_if<std::string>(&sock)) {
+    out.why = std::move(*why);
     return out;
+  }
+  auto scribe = detail::make_scribe(st, std::get<int>(sock));
+  if (!scribe) {
+    out.why = "no TLS session could be made for the connection";
+    return out;
+  }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-  self->request(detail::network_actor(st), std::max(left, std::chrono::milliseconds{1}),
-                caf::connect_atom::value, where.host, where.port)
+  self->request(detail::basp_broker(st), std::max(left, std::chrono::milliseconds{1}),
+                caf::connect_atom::value, std::move(scribe), where.port)
       .receive(
           [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
             if (published)
@@ -181,9 +143,10 @@ std::string join_members(detail::node_state& st, caf::scoped_actor& self, const 
 } // namespace
 
 result<peer> node::join(const endpoint& where, std::chrono::milliseconds timeout) {
-  // Ask the middleman actor instead of calling middleman::connect: that one blocks without a
-  // deadline when something at `where` accepts the TCP connection but never completes CAF's
-  // handshake, and its remote_lookup waits up to five minutes for a peer that died meanwhile.
+  // Hand CAF's BASP broker a connection opened here instead of calling middleman::connect: that
+  // one blocks without a deadline when something at `where` accepts the TCP connection but never
+  // completes CAF's handshake, and its remote_lookup waits up to five minutes for a peer that
+  // died meanwhile.
   // A troupe node publishes its spawner at its listening port, so the handshake brings it along.
   auto& sys = *state_->sys;
   caf::scoped_actor self{sys, true}; // hidden: not one of the actors shutdown awaits

@@ -1,0 +1,180 @@
+// Opening a CAF connection over a socket the node connected itself (CAF 0.17's transport
+// types; keep them here).
+//
+// Why not test the port with a throw-away connection and then let CAF connect: CAF 0.17 names
+// a connection by its socket's number and cleans up a closed one only after the messages in
+// flight before it are delivered. The node at the other end accepts the throw-away connection,
+// sees it closed, and may apply that cleanup to a connection it accepted meanwhile under the
+// same number (another node joining at the same moment): it drops that node from its routing
+// table and answers nothing more on it, and the joiner waits for the connection timeout.
+#include "internal/node_connect.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <caf/io/basp_broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/network/default_multiplexer.hpp>
+#include <caf/io/network/stream_impl.hpp>
+#include <caf/openssl/session.hpp>
+
+#include "internal/node_state.hpp"
+
+namespace troupe::detail {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// CAF's openssl module keeps its TLS transport private (libcaf_openssl's middleman_actor.cpp):
+// the same one, for a socket connected here.
+struct tls_policy {
+  explicit tls_policy(caf::openssl::session_ptr s)
+    : session(std::move(s)) {
+  }
+
+  caf::io::network::rw_state read_some(std::size_t& result, int fd, void* buf, std::size_t len) {
+    return session->read_some(result, fd, buf, len);
+  }
+
+  caf::io::network::rw_state write_some(std::size_t& result, int fd, const void* buf,
+                                        std::size_t len) {
+    return session->write_some(result, fd, buf, len);
+  }
+
+  bool try_accept(int&, int) {
+    return false; // a connecting transport never accepts
+  }
+
+  bool must_read_more(int fd, std::size_t threshold) {
+    return session->must_read_more(fd, threshold);
+  }
+
+  caf::openssl::session_ptr session;
+};
+
+class tls_scribe final : public caf::io::scribe {
+public:
+  tls_scribe(caf::io::network::default_multiplexer& mpx, int fd, caf::openssl::session_ptr s)
+    : caf::io::scribe(caf::io::network::conn_hdl_from_socket(fd))
+    , stream_(mpx, fd, std::move(s)) {
+  }
+
+  void configure_read(caf::io::receive_policy::config config) override {
+    stream_.configure_read(config);
+    if (!launched_) {
+      launched_ = true;
+      stream_.start(this);
+      // Lets the session finish SSL_connect even before there is anything to write.
+      stream_.force_empty_write(this);
+    }
+  }
+
+  void ack_writes(bool enable) override {
+    stream_.ack_writes(enable);
+  }
+
+  std::vector<char>& wr_buf() override {
+    return stream_.wr_buf();
+  }
+
+  std::vector<char>& rd_buf() override {
+    return stream_.rd_buf();
+  }
+
+  void graceful_shutdown() override {
+    stream_.graceful_shutdown();
+    detach(&stream_.backend(), false);
+  }
+
+  void flush() override {
+    stream_.flush(this);
+  }
+
+  std::string addr() const override {
+    auto x = caf::io::network::remote_addr_of_fd(stream_.fd());
+    return x ? *x : std::string{};
+  }
+
+  std::uint16_t port() const override {
+    auto x = caf::io::network::remote_port_of_fd(stream_.fd());
+    return x ? *x : 0;
+  }
+
+  void add_to_loop() override {
+    stream_.activate(this);
+  }
+
+  void remove_from_loop() override {
+    stream_.passivate();
+  }
+
+private:
+  bool launched_ = false;
+  caf::io::network::stream_impl<tls_policy> stream_;
+};
+
+} // namespace
+
+std::variant<int, std::string> connected_socket(const endpoint& ep, steady::time_point deadline) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  auto port = std::to_string(ep.port);
+  if (int rc = ::getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return "unknown host: " + std::string{::gai_strerror(rc)};
+  std::variant<int, std::string> out = std::string{"no address"};
+  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) {
+      out = std::string{std::strerror(errno)};
+      continue;
+    }
+    int err = ::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
+    if (err == EINPROGRESS) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
+      pollfd pfd{fd, POLLOUT, 0};
+      int rc = ::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+      socklen_t len = sizeof err;
+      if (rc == 0)
+        err = ETIMEDOUT;
+      else if (rc < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        err = errno;
+    }
+    if (err == 0) {
+      out = fd;
+      break;
+    }
+    ::close(fd);
+    out = err == ETIMEDOUT ? std::string{"the connection did not open in time: nothing answers "
+                                         "there, or its accept queue is full"}
+                           : std::string{std::strerror(err)};
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+caf::io::scribe_ptr make_scribe(node_state& st, int fd) {
+  auto& mpx = static_cast<caf::io::network::default_multiplexer&>(st.sys->middleman().backend());
+  if (!st.tls)
+    return mpx.new_scribe(fd);
+  auto session = caf::openssl::make_session(*st.sys, fd, false);
+  if (!session) {
+    ::close(fd);
+    return nullptr;
+  }
+  return caf::make_counted<tls_scribe>(mpx, fd, std::move(session));
+}
+
+caf::actor basp_broker(node_state& st) {
+  return st.sys->middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+}
+
+} // namespace troupe::detail

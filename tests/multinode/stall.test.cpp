@@ -1,0 +1,115 @@
+// A node that itself stood still (SIGSTOP standing in for a process starved of CPU) past the
+// connection timeout: when it wakes its links are gone, and it must not take that as the other
+// members' failure.
+#include <csignal>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nodes.hpp"
+
+namespace {
+
+using namespace troupe::test;
+
+const std::string exe = TROUPE_TEST_CLUSTER_NODE_EXE;
+
+const std::vector<std::string> watching{"--expect", "3", "--watch", "--monitor", "off"};
+
+std::vector<std::string> joining(const std::string& at) {
+  auto args = watching;
+  args.insert(args.begin(), {"--join", at});
+  return args;
+}
+
+// Reads `p`'s member events ("event ADDR STATE") until each of `peers` is up again or down;
+// returns every state it saw per peer, in order.
+std::map<std::string, std::string> until_settled(process& p, const std::set<std::string>& peers,
+                                                 std::string_view what) {
+  std::map<std::string, std::string> seen;
+  std::set<std::string> waiting = peers;
+  while (!waiting.empty()) {
+    std::istringstream line{await_line(p, "event ", start_timeout, what)};
+    std::string addr, state;
+    line >> addr >> state;
+    seen[addr] += state + " ";
+    if (state == "up" || state == "down")
+      waiting.erase(addr);
+  }
+  return seen;
+}
+
+// Three members watching each other's events, each up with the other two.
+struct three_members {
+  three_members() {
+    for (auto* n : all())
+      await_line(n->proc, "ready", start_timeout, "a member ready");
+  }
+
+  std::vector<listener*> all() {
+    return {&a, &b, &c};
+  }
+
+  listener a{exe, watching};
+  listener b{exe, joining(a.address())};
+  listener c{exe, joining(a.address())};
+};
+
+std::string down_event(process& p, const std::string& addr, std::string_view what) {
+  auto state = await_line(p, "event " + addr + " ", start_timeout, what);
+  return state == "suspect" ? await_line(p, "event " + addr + " ", start_timeout, what) : state;
+}
+
+} // namespace
+
+TEST_CASE("a member stopped past the connection timeout reports nobody down when it wakes, and "
+          "the others take it back",
+          "[multinode][cluster][stall]") {
+  three_members m;
+  auto& [a, b, c] = m;
+  auto c_addr = c.address();
+
+  // Stopped until both others dropped it: past their connection timeout, as a starved process.
+  c.proc.signal(SIGSTOP);
+  CHECK(down_event(a.proc, c_addr, "a's report of stopped c") == "down");
+  CHECK(down_event(b.proc, c_addr, "b's report of stopped c") == "down");
+  c.proc.signal(SIGCONT);
+
+  auto seen = until_settled(c.proc, {a.address(), b.address()}, "c's events once it runs again");
+  INFO("c saw: a: " << seen[a.address()] << "; b: " << seen[b.address()]);
+  CHECK(seen[a.address()].find("down") == std::string::npos);
+  CHECK(seen[b.address()].find("down") == std::string::npos);
+  // c said hello again: the others list it as up.
+  CHECK(await_line(a.proc, "event " + c_addr + " ", start_timeout, "a's event about c") == "up");
+  CHECK(await_line(b.proc, "event " + c_addr + " ", start_timeout, "b's event about c") == "up");
+}
+
+TEST_CASE("members stopped together past the connection timeout report nobody down when they "
+          "wake",
+          "[multinode][cluster][stall]") {
+  three_members m;
+
+  // The whole machine standing still: no member can observe it, so the stop lasts a fixed time,
+  // the connection timeout (2 s) plus two heartbeats and a margin. It is the stimulus, not a
+  // wait for something to happen.
+  for (auto* n : m.all())
+    n->proc.signal(SIGSTOP);
+  std::this_thread::sleep_for(3500ms);
+  for (auto* n : m.all())
+    n->proc.signal(SIGCONT);
+
+  for (auto* n : m.all()) {
+    std::set<std::string> peers;
+    for (auto* o : m.all())
+      if (o != n)
+        peers.insert(o->address());
+    auto seen = until_settled(n->proc, peers, "a node's events once it runs again");
+    for (auto& [addr, states] : seen) {
+      INFO(n->address() << " saw " << addr << ": " << states);
+      CHECK(states.find("down") == std::string::npos);
+    }
+  }
+}
