@@ -29,6 +29,12 @@ struct part_ended {
   result<void> how;
 };
 
+/// The end of the wait for a lost node's news after a part failed over a broken link.
+struct part_verdict {
+  std::uint64_t run;
+  std::string why;
+};
+
 /// The news, from the checkpoint writer's thread, that a write ended (local and private).
 struct checkpoint_written {
   std::uint64_t run;
@@ -38,6 +44,7 @@ struct checkpoint_written {
 } // namespace troupe::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::part_ended)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::part_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::actors::detail::checkpoint_written)
 
 namespace troupe::actors {
@@ -171,7 +178,7 @@ public:
       return;
     std::string ranks;
     for (std::size_t r = 0; r < parts_.size(); ++r)
-      if (hosts_[where_[r]].id == e.who.id && !ended_[r])
+      if (hosts_[where_[r]].id == e.who.id && (!ended_[r] || awaiting_verdict_))
         ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
     if (!ranks.empty())
       fail("driver: lost node " + e.who.address.to_string() + " (parts " + ranks + ") after step " +
@@ -183,7 +190,18 @@ public:
       return;
     ended_[news.rank] = true;
     if (!news.how) {
-      fail("driver: " + who(news.rank) + " failed: " + news.how.error().message());
+      auto why = "driver: " + who(news.rank) + " failed: " + news.how.error().message();
+      // A part whose neighbour's link broke fails at once, while membership may still be
+      // checking that neighbour's node (after a stall of this one): the lost node is the news,
+      // so wait for it, at most as long as detecting it takes.
+      if (news.how.error().message().find("remote_link_unreachable") != std::string::npos &&
+          !awaiting_verdict_) {
+        awaiting_verdict_ = true;
+        caf::delayed_anon_send(self_.handle(), lost_node_grace, detail::part_verdict{run_, why});
+        return;
+      }
+      if (!awaiting_verdict_)
+        fail(why);
       return;
     }
     if (!stop_sent_) {
@@ -196,7 +214,16 @@ public:
       finish();
   }
 
+  void on_verdict(const detail::part_verdict& v) {
+    if (v.run == run_ && !done_)
+      fail(v.why);
+  }
+
 private:
+  /// How long a part's failure over a broken link waits for news of a lost node (the
+  /// failure detection's bound, README "Clusters").
+  static constexpr auto lost_node_grace = std::chrono::seconds{3};
+
   std::int64_t next_after(std::int64_t step) const {
     auto every = std::max<std::int64_t>(cfg_.every, 1);
     return std::min((step / every + 1) * every, cfg_.steps);
@@ -328,6 +355,7 @@ private:
   bool stop_asked_ = false;
   bool stop_sent_ = false;
   bool done_ = false;
+  bool awaiting_verdict_ = false;
 };
 
 troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> shared,
@@ -341,6 +369,7 @@ troupe::behavior drive(context& self, std::shared_ptr<detail::driver_shared> sha
       [state](const detail::checkpoint_written& news) { state->on_written(news); },
       [state](const driver_command& c) { return state->on_command(c); },
       [state](const detail::part_ended& news) { state->on_part_ended(news); },
+      [state](const detail::part_verdict& v) { state->on_verdict(v); },
       [state](const member_event& e) { state->on_member(e); },
   };
 }
