@@ -2,6 +2,8 @@
 // node of another version shows what it has instead of nothing.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -34,6 +36,14 @@ inline std::string text_of(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string{it->value().as_string()}
                                                   : std::string{};
+}
+
+/// Whether `hay` contains `needle`, in any case.
+inline bool contains_text(std::string_view hay, std::string_view needle) {
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         }) != hay.end();
 }
 
 /// `v` with `decimals` digits after the point.

@@ -153,7 +153,14 @@ response error_response(unsigned status, std::string_view message, std::string_v
 std::string timestamp(std::chrono::system_clock::time_point t);
 std::string node_json(const node_view& n);
 std::string cluster_json(const node_view& n);
-/// `/api/v1/actors` with its query; an error names the bad parameter.
+/// How many actors a page of `/api/v1/actors` has when the query gives no `limit`: a page of 500
+/// answers in a few milliseconds beside the snapshot itself, and fills any terminal.
+inline constexpr std::size_t default_actors_limit = 500;
+/// The largest `limit`: 10,000 actors are ~3 MB of JSON, still well within 100 ms.
+inline constexpr std::size_t max_actors_limit = 10'000;
+/// `/api/v1/actors` with its query (sort, filter, offset, limit): one page of the matching
+/// actors, `total` and `matched` counts, and `next` (the query of the next page) unless it is the
+/// last; an error names the bad parameter.
 response actors_response(const troupe::snapshot& snap, std::string_view query);
 /// `/api/v1/actors/{id}` with the actor's await chain.
 response actor_response(const troupe::snapshot& snap, std::string_view id);
