@@ -56,6 +56,19 @@ struct member_view {
   double rtt_seconds = 0;
 };
 
+/// What crossed the wire between this node and one peer node (CAF's node id), as BASP counts
+/// it (monitor/wire.cpp): messages to and from actors there, and BASP's bytes both ways.
+struct wire_view {
+  std::string peer;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+};
+
+/// Every peer's counts of the node whose CAF node id is `self` (as `caf::to_string` spells it).
+std::vector<wire_view> wire_counts(const std::string& self);
+
 struct node_view {
   std::string id;
   std::string program;
@@ -69,6 +82,8 @@ struct node_view {
   std::optional<endpoint> monitor;
   /// The cluster's members, this node included (empty for a source without a cluster).
   std::vector<member_view> members;
+  /// Messages and bytes between this node and each peer it talked to.
+  std::vector<wire_view> wire;
 };
 
 /// A latency histogram: counts per bucket (1 µs … 1 s by decades, then +Inf), not cumulative.

@@ -54,6 +54,17 @@ json::object await_json(const await_info& a, sys_clock::time_point now) {
       break;
     case await_info::kind::receive:
       o["types"] = a.types;
+      if (!a.senders.empty()) {
+        json::array from;
+        for (auto& s : a.senders) {
+          json::object who{{"id", s.id}};
+          if (!s.node.empty())
+            who["node"] = s.node;
+          from.push_back(std::move(who));
+        }
+        o["expecting"] = a.expecting;
+        o["senders"] = std::move(from);
+      }
       break;
     case await_info::kind::timer:
       break;
