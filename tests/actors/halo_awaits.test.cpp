@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include <support/http.hpp>
+#include <runtime/monitor_fixture.hpp>
 #include <troupe/actors/halo.hpp>
 #include <troupe/actors/tile.hpp>
 
@@ -13,25 +13,6 @@ namespace ta = troupe::actors;
 namespace json = boost::json;
 
 namespace {
-
-// Waits (bounded) until `/api/v1/awaits` satisfies `pred`; fails with the last answer.
-json::object await_graph(const troupe::node& n, const std::string& what,
-                         const std::function<bool(const json::object&)>& pred) {
-  REQUIRE(n.monitor_address());
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  for (;;) {
-    http_client c{n.monitor_address()->port};
-    REQUIRE(c.get("/api/v1/awaits"));
-    auto r = c.response(10s);
-    REQUIRE(r.status == 200);
-    auto graph = json::parse(r.body).as_object();
-    if (pred(graph))
-      return graph;
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("timed out waiting for " << what << "; last graph: " << r.body);
-    std::this_thread::yield();
-  }
-}
 
 // The ids that actor `from` awaits with edges of kind `kind`, in ascending order.
 std::vector<std::uint64_t> awaited_by(const json::object& graph, const caf::actor& from,

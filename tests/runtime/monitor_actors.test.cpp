@@ -4,9 +4,8 @@
 
 #include <boost/json.hpp>
 
-#include <support/http.hpp>
-
 #include "fixture.hpp"
+#include "monitor_fixture.hpp"
 
 using namespace troupe::test;
 namespace json = boost::json;
@@ -14,19 +13,11 @@ namespace json = boost::json;
 namespace {
 
 troupe::node start_monitored() {
-  troupe::node_config cfg{"test"};
-  cfg.threads = 2;
-  auto n = troupe::node::start(std::move(cfg));
-  if (!n)
-    FAIL("node did not start: " << n.error().message());
-  REQUIRE(n->monitor_address());
-  return std::move(*n);
+  return start_monitored_node();
 }
 
 http_response get(const troupe::node& n, const std::string& path) {
-  http_client c{n.monitor_address()->port};
-  REQUIRE(c.get(path));
-  return c.response(10s);
+  return monitor_get(n, path);
 }
 
 json::object get_json(const troupe::node& n, const std::string& path) {

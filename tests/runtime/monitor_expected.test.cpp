@@ -2,43 +2,15 @@
 // edge to each sender, and two actors each awaiting the other's message are a cycle.
 #include <boost/json.hpp>
 
-#include <support/http.hpp>
 #include <troupe/receive.hpp>
 
 #include "fixture.hpp"
+#include "monitor_fixture.hpp"
 
 using namespace troupe::test;
 namespace json = boost::json;
 
 namespace {
-
-troupe::node start_monitored() {
-  troupe::node_config cfg{"test"};
-  cfg.threads = 2;
-  auto n = troupe::node::start(std::move(cfg));
-  if (!n)
-    FAIL("node did not start: " << n.error().message());
-  REQUIRE(n->monitor_address());
-  return std::move(*n);
-}
-
-// Waits (bounded) until `/api/v1/awaits` satisfies `pred`; fails with the last answer.
-json::object await_graph(const troupe::node& n, const char* what,
-                         const std::function<bool(const json::object&)>& pred) {
-  auto deadline = std::chrono::steady_clock::now() + 20s;
-  for (;;) {
-    http_client c{n.monitor_address()->port};
-    REQUIRE(c.get("/api/v1/awaits"));
-    auto r = c.response(10s);
-    REQUIRE(r.status == 200);
-    auto graph = json::parse(r.body).as_object();
-    if (pred(graph))
-      return graph;
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("timed out waiting for " << what << "; last graph: " << r.body);
-    std::this_thread::yield();
-  }
-}
 
 std::int64_t id_of(const caf::actor& a) {
   return static_cast<std::int64_t>(a.id());
@@ -60,7 +32,7 @@ std::vector<std::int64_t> targets(const json::object& graph, std::int64_t from,
 TEST_CASE("a receive naming its expected senders shows an edge to each, and a mutual wait is a "
           "cycle",
           "[runtime][monitor]") {
-  auto n = start_monitored();
+  auto n = start_monitored_node();
   // `first` waits for an int from `second` or `third`; `second` waits for one from `first`.
   auto third = troupe::spawn(n, {.name = "third"}, [](troupe::context& self) -> troupe::task<> {
     co_await troupe::receive<int>(self);
@@ -91,9 +63,7 @@ TEST_CASE("a receive naming its expected senders shows an edge to each, and a mu
   CHECK(chain[0].at("name").as_string() == "second");
   CHECK(chain[1].at("name").as_string() == "first");
 
-  http_client c{n.monitor_address()->port};
-  REQUIRE(c.get("/api/v1/actors/" + std::to_string(first.id())));
-  auto detail = json::parse(c.response(10s).body);
+  auto detail = json::parse(monitor_get(n, "/api/v1/actors/" + std::to_string(first.id())).body);
   auto& await = detail.at("actor").at("awaits").at(0);
   CHECK(await.at("expecting").as_string() == "receive");
   CHECK(await.at("senders").at(0).at("id").as_int64() == id_of(second));

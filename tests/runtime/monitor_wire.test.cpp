@@ -3,9 +3,8 @@
 // least N messages and N times the size in bytes.
 #include <sstream>
 
-#include <support/http.hpp>
-
 #include "fixture.hpp"
+#include "monitor_fixture.hpp"
 
 using namespace troupe::test;
 
@@ -29,10 +28,7 @@ int send_then_ask(troupe::node& n, const caf::actor& who, int count, std::size_t
 }
 
 std::string metrics(const troupe::node& n) {
-  REQUIRE(n.monitor_address());
-  http_client c{n.monitor_address()->port};
-  REQUIRE(c.get("/metrics"));
-  auto r = c.response(10s);
+  auto r = monitor_get(n, "/metrics");
   REQUIRE(r.status == 200);
   return r.body;
 }
