@@ -3,11 +3,14 @@
 // The endpoint has a thread of its own; what is measured is the snapshot of every actor, its
 // JSON, and the time the endpoint's thread gets on cores that the workers keep busy. Report-only
 // (issue 12's goal: at most 100 ms): p50 and p99 over --samples requests, in milliseconds, for
-// the whole list and for the 50 actors with the fullest mailboxes (troupe-top's kind of query).
+// the default page (500 actors), for the 50 actors with the fullest mailboxes (troupe-top's kind
+// of query), and the time to walk every page by `next` (at most 3 walks; reported as
+// monitor_latency_walk, outside the goal, which is about one request).
 #include <atomic>
 #include <cmath>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <support/http.hpp>
@@ -64,24 +67,31 @@ int main(int argc, char** argv) {
     std::this_thread::yield();
 
   auto port = n->monitor_address()->port;
-  for (auto [impl, path] : {std::pair{"troupe-all", "/api/v1/actors"},
+  // One GET; its time in ms, or a negative number after saying on stderr what went wrong.
+  auto get = [port](const std::string& path, std::string& body) {
+    troupe::test::http_client c{port};
+    auto t0 = bench::clock::now();
+    if (!c.get(path)) {
+      std::fprintf(stderr, "bench_monitor_latency: cannot send %s\n", path.c_str());
+      return -1.0;
+    }
+    auto r = c.response(std::chrono::seconds{60});
+    auto took = bench::seconds_since(t0) * 1e3;
+    if (r.status != 200) {
+      std::fprintf(stderr, "bench_monitor_latency: %s answered %d\n", path.c_str(), r.status);
+      return -1.0;
+    }
+    body = std::move(r.body);
+    return took;
+  };
+  for (auto [impl, path] : {std::pair{"troupe-page", "/api/v1/actors"},
                             {"troupe-top50", "/api/v1/actors?sort=-mailbox&limit=50"}}) {
     std::vector<double> ms;
-    std::size_t bytes = 0;
+    std::string body;
     for (std::int64_t s = 0; s < samples + 1; ++s) {
-      troupe::test::http_client c{port};
-      auto t0 = bench::clock::now();
-      if (!c.get(path)) {
-        std::fprintf(stderr, "bench_monitor_latency: cannot send %s\n", path);
+      auto took = get(path, body);
+      if (took < 0)
         return 1;
-      }
-      auto r = c.response(std::chrono::seconds{60});
-      auto took = bench::seconds_since(t0) * 1e3;
-      if (r.status != 200) {
-        std::fprintf(stderr, "bench_monitor_latency: %s answered %d\n", path, r.status);
-        return 1;
-      }
-      bytes = r.body.size();
       if (s > 0) // the first is a warm-up
         ms.push_back(took);
     }
@@ -89,9 +99,38 @@ int main(int argc, char** argv) {
                   {{"p50", bench::number(percentile(ms, 0.5))},
                    {"p99", bench::number(percentile(ms, 0.99))},
                    {"actors", std::to_string(actors)},
-                   {"bytes", std::to_string(bytes)},
+                   {"bytes", std::to_string(body.size())},
                    {"path", bench::json_string(path)}});
   }
+  // Every actor, page by page: the default page, then each answer's `next` until there is none.
+  std::vector<double> walks;
+  std::size_t pages = 0;
+  for (std::int64_t s = 0; s < std::min<std::int64_t>(samples, 3); ++s) {
+    std::string path = "/api/v1/actors";
+    std::string body;
+    double total = 0;
+    pages = 0;
+    for (;;) {
+      auto took = get(path, body);
+      if (took < 0)
+        return 1;
+      total += took;
+      ++pages;
+      constexpr std::string_view key = "\"next\":\"";
+      auto at = body.find(key);
+      if (at == std::string::npos)
+        break;
+      auto from = at + key.size();
+      path = body.substr(from, body.find('"', from) - from);
+    }
+    walks.push_back(total);
+  }
+  bench::report("monitor_latency_walk", "troupe-all-pages", "walk_ms", walks, threads,
+                {{"p50", bench::number(percentile(walks, 0.5))},
+                 {"p99", bench::number(percentile(walks, 0.99))},
+                 {"actors", std::to_string(actors)},
+                 {"pages", std::to_string(pages)},
+                 {"path", bench::json_string("/api/v1/actors, then each next")}});
   stop->store(true);
   for (auto& a : keep)
     caf::anon_send(a, 1);

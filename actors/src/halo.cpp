@@ -7,15 +7,20 @@ namespace troupe::actors {
 
 namespace {
 
-// The halo message that an exchange of `step` waits for on side `fills`: the neighbour's edge
-// of that step, or the news that the neighbour ended. Trivially copyable: g++ 12 may copy it.
+constexpr unsigned bit(side s) noexcept {
+  return 1U << static_cast<unsigned>(s);
+}
+
+// The halo messages that an exchange of `step` still waits for, on the sides in `sides`: a
+// neighbour's edge of that step, or the news that the neighbour ended. Trivially copyable:
+// g++ 12 may copy it.
 struct wanted {
   std::uint64_t grid;
   std::int64_t step;
-  side fills;
+  unsigned sides;
 
   bool operator()(const halo_message& m) const noexcept {
-    return m.grid == grid && m.fills == fills && (m.ended || m.step == step);
+    return m.grid == grid && (sides & bit(m.fills)) != 0 && (m.ended || m.step == step);
   }
 };
 
@@ -69,11 +74,23 @@ task<result<void>> exchange_halos(context& self, halo_links& links, tile& t, std
   for (auto s : all_sides)
     if (auto& to = links.beyond(s))
       self.send(to, halo_message{links.grid(), step, opposite(s), false, {}, t.edge(s)});
-  for (auto s : all_sides) {
-    if (!links.beyond(s))
-      continue;
-    auto m =
-        co_await troupe::receive<halo_message>(self, troupe::where(wanted{links.grid(), step, s}));
+  // The halos are taken as they come, and the await graph names every neighbour whose halo of
+  // this step has not come yet.
+  unsigned sides = 0;
+  for (auto s : all_sides)
+    if (links.beyond(s))
+      sides |= bit(s);
+  while (sides != 0) {
+    caf::actor waiting[all_sides.size()];
+    std::size_t count = 0;
+    for (auto s : all_sides)
+      if ((sides & bit(s)) != 0)
+        waiting[count++] = links.beyond(s);
+    troupe::detail::expected_senders from{waiting, count, "halo"};
+    auto m = co_await troupe::receive<halo_message>(
+        self, troupe::where(wanted{links.grid(), step, sides}), from);
+    auto s = m.fills;
+    sides &= ~bit(s);
     auto what = "halo exchange of step " + std::to_string(step) + ": ";
     if (m.ended)
       co_return error{errc::actor_exited, what + links.describe(s) +

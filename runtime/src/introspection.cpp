@@ -63,6 +63,11 @@ actor_info read_record(const actor_record& rec) {
       if (a.desc.timeout != std::chrono::nanoseconds::max())
         info.until = info.since + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                       a.desc.timeout);
+      for (std::uint32_t i = 0; i < a.desc.sender_count; ++i)
+        if (auto& who = a.desc.senders[i]) // its node named by name_peer_nodes
+          info.senders.push_back({who.id(), caf::to_string(who.node())});
+      if (a.desc.expecting != nullptr && !info.senders.empty())
+        info.expecting = a.desc.expecting;
       if (a.desc.kernel) {
         info.kernel = a.desc.kernel->name();
         info.chunks_done = a.desc.kernel->chunks_done();
@@ -98,10 +103,21 @@ std::string node_label(const node_state& st) {
 
 void name_peer_nodes(troupe::snapshot& snap, const node_state& st) {
   std::map<std::string, std::string, std::less<>> address;
+  std::string here;
   for (auto& a : snap.actors)
-    for (auto& w : a.awaits)
+    for (auto& w : a.awaits) {
       if (!w.peer_node.empty())
         address.emplace(w.peer_node, w.peer_node);
+      if (w.senders.empty())
+        continue;
+      if (here.empty())
+        here = caf::to_string(st.node_id());
+      for (auto& s : w.senders)
+        if (s.node == here)
+          s.node.clear();
+        else
+          address.emplace(s.node, s.node);
+    }
   if (address.empty())
     return; // no await on another node: the common case, and no lock taken
   {
@@ -111,9 +127,13 @@ void name_peer_nodes(troupe::snapshot& snap, const node_state& st) {
         it->second = m.address.to_string();
   }
   for (auto& a : snap.actors)
-    for (auto& w : a.awaits)
+    for (auto& w : a.awaits) {
       if (!w.peer_node.empty())
         w.peer_node = address.at(w.peer_node);
+      for (auto& s : w.senders)
+        if (!s.node.empty())
+          s.node = address.at(s.node);
+    }
 }
 
 } // namespace detail

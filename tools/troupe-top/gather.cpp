@@ -1,6 +1,7 @@
 #include "gather.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <future>
 
 #include <boost/json/parse.hpp>
@@ -24,6 +25,32 @@ std::optional<json::object> parse_object(const std::string& text) {
 std::string error_of(const reply& r) {
   auto o = parse_object(r.body);
   return o ? text_of(*o, "error") : std::string{};
+}
+
+std::string query_value(std::string_view v) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The `/api/v1/actors` query for member `m`: the filter is left out when the member's own
+// address matches it, since the table keeps all its actors then.
+std::string actors_path(const actor_query& q, const member_view& m) {
+  std::string path = "/api/v1/actors?sort=" + query_value(q.sort);
+  if (!q.filter.empty() && !contains_text(m.address, q.filter))
+    path += "&filter=" + query_value(q.filter);
+  if (q.limit > 0)
+    path += "&limit=" + std::to_string(q.limit);
+  return path;
 }
 
 const std::string token_hint = "give the node's token (the file of its --monitor-token-file) "
@@ -80,7 +107,7 @@ optional_route gatherer::route(const endpoint& at, const std::string& target,
   return out;
 }
 
-cluster_view gatherer::gather(bool with_awaits) {
+cluster_view gatherer::gather(bool with_awaits, const actor_query& q) {
   cluster_view view;
   // The member list: from the seed, else from any member that answered before.
   std::vector<endpoint> sources{seed_};
@@ -139,11 +166,10 @@ cluster_view gatherer::gather(bool with_awaits) {
     }
     if (m.state == "down" && !m.problem.empty())
       continue;
-    polls.push_back(std::async(std::launch::async, [this, &m, at = *ep] {
+    polls.push_back(std::async(std::launch::async, [this, &m, at = *ep, path = actors_path(q, m)] {
       auto node = fetch(at, "/api/v1/node", token_, timeout_);
-      auto actors = node.answered() && node.status == 200
-                        ? fetch(at, "/api/v1/actors", token_, timeout_)
-                        : node;
+      auto actors =
+          node.answered() && node.status == 200 ? fetch(at, path, token_, timeout_) : node;
       auto n = node.status == 200 ? parse_object(node.body) : std::nullopt;
       auto a = actors.status == 200 ? parse_object(actors.body) : std::nullopt;
       if (n && a) {

@@ -51,6 +51,21 @@ struct cluster_view {
   optional_route awaits;
 };
 
+/// What troupe-top asks each member's `/api/v1/actors` for: the rows it shows, in its order.
+/// Each member answers its own first `limit` in that order; the first `limit` of the whole
+/// cluster are among them, so merging the answers gives the table's top rows.
+struct actor_query {
+  /// A sort key of `/api/v1/actors` (`id`, `-mailbox`...).
+  std::string sort = "id";
+  /// The filter text; a member whose address contains it is asked without it (all its actors
+  /// match by their node).
+  std::string filter;
+  /// Rows wanted from each member (the node's default page when 0).
+  std::size_t limit = 0;
+
+  bool operator==(const actor_query&) const = default;
+};
+
 /// Polls one cluster through any of its members' monitors.
 class gatherer {
 public:
@@ -62,8 +77,9 @@ public:
   std::optional<std::string> check_seed();
 
   /// One round: the member list (from the seed, or from a member known before when the seed
-  /// is gone), then every member's node and actors side by side, each within the timeout.
-  cluster_view gather(bool with_awaits);
+  /// is gone), then every member's node and the actors `q` asks for, side by side, each within
+  /// the timeout.
+  cluster_view gather(bool with_awaits, const actor_query& q = {});
 
   /// `/api/v1/actors/{id}` of `m`: the actor and its await chain, or why not.
   optional_route actor_detail(const member_view& m, std::uint64_t id);

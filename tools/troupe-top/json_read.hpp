@@ -2,6 +2,8 @@
 // node of another version shows what it has instead of nothing.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -36,6 +38,14 @@ inline std::string text_of(const json::object& o, std::string_view key) {
                                                   : std::string{};
 }
 
+/// Whether `hay` contains `needle`, in any case.
+inline bool contains_text(std::string_view hay, std::string_view needle) {
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         }) != hay.end();
+}
+
 /// `v` with `decimals` digits after the point.
 inline std::string fixed(double v, int decimals) {
   char buf[32];
@@ -50,7 +60,22 @@ inline std::string describe_await(const json::object& a) {
     return "reply from " + std::to_string(static_cast<std::uint64_t>(number_of(a, "peer")));
   if (kind == "receive") {
     auto types = text_of(a, "types");
-    return types.empty() ? "receive" : "receive (" + types + ")";
+    auto it = a.find("senders");
+    if (it == a.end() || !it->value().is_array() || it->value().as_array().empty())
+      return types.empty() ? "receive" : "receive (" + types + ")";
+    // A receive that names its senders: "halo from 12, 14@127.0.0.1:4001".
+    auto why = text_of(a, "expecting");
+    std::string out = (why.empty() ? "receive" : why) + " from";
+    const char* sep = " ";
+    for (auto& s : it->value().as_array()) {
+      if (!s.is_object())
+        continue;
+      out += sep + std::to_string(static_cast<std::uint64_t>(number_of(s.as_object(), "id")));
+      if (auto node = text_of(s.as_object(), "node"); !node.empty())
+        out += "@" + node;
+      sep = ", ";
+    }
+    return out;
   }
   if (kind == "kernel")
     return "kernel " + text_of(a, "kernel") + " " +

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gather.hpp"
+#include "json_read.hpp"
 #include "options.hpp"
 #include "table.hpp"
 #include "ui.hpp"
@@ -28,6 +29,9 @@ int print_once(troupe_top::gatherer& g, const troupe_top::top_options& opts) {
   std::cout << '\n' << heading_line(column::node, false) << '\n';
   for (auto& r : rows)
     std::cout << row_line(r) << '\n';
+  if (auto matched = matched_actors(now); matched > static_cast<double>(rows.size()))
+    std::cout << "(" << rows.size() << " of " << fixed(matched, 0)
+              << " actors: each node's first page; the curses view scrolls through all)\n";
   std::cout << std::flush;
   return std::cout ? 0 : 1;
 }

@@ -60,6 +60,16 @@ public:
     cv_.notify_all();
   }
 
+  /// Asks each member for these actors from the next round on (at once when they changed).
+  void set_query(const actor_query& q) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (q == query_)
+      return;
+    query_ = q;
+    wake_ = true;
+    cv_.notify_all();
+  }
+
   /// Fetches actor `id` of the member `m` in each round from now on; nothing stops that.
   void show_detail(std::optional<std::pair<member_view, std::uint64_t>> which) {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -83,13 +93,14 @@ private:
     std::unique_lock<std::mutex> lock{mtx_};
     while (!stop_) {
       auto awaits = awaits_;
+      auto query = query_;
       auto detail = detail_;
       auto pause = std::exchange(pause_, std::nullopt);
       lock.unlock();
       std::string said;
       if (pause)
         said = gatherer_.set_paused(*pause);
-      auto view = std::make_shared<const cluster_view>(gatherer_.gather(awaits));
+      auto view = std::make_shared<const cluster_view>(gatherer_.gather(awaits, query));
       std::optional<optional_route> shown;
       if (detail)
         shown = gatherer_.actor_detail(detail->first, detail->second);
@@ -113,6 +124,7 @@ private:
   bool awaits_ = false;
   std::optional<std::pair<member_view, std::uint64_t>> detail_;
   std::optional<bool> pause_;
+  actor_query query_;
   state state_;
   std::thread thread_; // last: it starts once the members above exist
 };

@@ -54,17 +54,55 @@ std::string fit(std::string_view text, const column_spec& spec) {
   return spec.right ? pad + s : s + pad;
 }
 
-bool contains_text(std::string_view hay, std::string_view needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
-}
-
 } // namespace
 
 std::string_view heading(column c) {
   return specs[static_cast<int>(c)].heading;
+}
+
+std::string server_sort(column c, bool reverse) {
+  // The rate columns have no key on a node (a rate needs two rounds): the actors with the most
+  // messages and busy time in all are asked for instead, then ordered by rate here.
+  std::string_view key = "id";
+  switch (c) {
+    case column::name:
+      key = "name";
+      break;
+    case column::type:
+      key = "type";
+      break;
+    case column::state:
+      key = "state";
+      break;
+    case column::awaiting:
+      key = "await";
+      break;
+    case column::since:
+      key = "waiting";
+      break;
+    case column::mailbox:
+      key = "mailbox";
+      break;
+    case column::msgs:
+      key = "received";
+      break;
+    case column::busy:
+      key = "busy";
+      break;
+    case column::id:
+    case column::node:
+      break;
+  }
+  return (reverse ? "-" : "") + std::string{key};
+}
+
+double matched_actors(const cluster_view& v) {
+  double n = 0;
+  for (auto& m : v.members)
+    if (m.answered)
+      if (auto list = actors_of(m))
+        n += number_of(m.actors, "matched", static_cast<double>(list->size()));
+  return n;
 }
 
 std::vector<row> actor_rows(const cluster_view& now, const cluster_view* before) {

@@ -19,6 +19,15 @@ inline constexpr int column_count = 10;
 /// The column's heading ("ID", "MSG/S"...).
 std::string_view heading(column c);
 
+/// The `/api/v1/actors` sort key that orders a member's actors as the table orders rows by `c`
+/// (`-` in front when `reverse`): ids for the node column, and for the rate columns the totals
+/// they are rates of.
+std::string server_sort(column c, bool reverse);
+
+/// How many actors matched the filter on the members that answered (each member's `matched`),
+/// however many of them were sent.
+double matched_actors(const cluster_view& v);
+
 /// One actor of one member.
 struct row {
   std::uint64_t id = 0;

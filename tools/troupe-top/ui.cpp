@@ -5,6 +5,7 @@
 
 #include <curses.h>
 
+#include "json_read.hpp"
 #include "poller.hpp"
 #include "table.hpp"
 #include "views.hpp"
@@ -29,6 +30,9 @@ struct screen_state {
   // The selected actor, so that the selection stays on it when rows move.
   std::string selected_node;
   std::uint64_t selected_id = 0;
+  // After Home, a new order or a new filter the selection stays on the first row, whatever
+  // comes there, until the next move.
+  bool at_top = false;
   std::string detail_node;
 };
 
@@ -62,7 +66,19 @@ void put_line(int y, const std::string& text, int attr = A_NORMAL) {
   attroff(attr);
 }
 
-std::string keys_line(const screen_state& s) {
+// The largest page a node serves (its max_actors_limit).
+constexpr int most_rows = 10'000;
+
+// What to ask each member for: the table's order and filter, and the rows up to one screen
+// past what is shown or selected, so that paging down finds rows already there.
+actor_query query_of(const screen_state& s) {
+  int room = std::max(1, LINES - 6);
+  int need = std::max(s.top + room, s.selected + 1) + room;
+  return {server_sort(s.sorted, s.reverse), s.filter,
+          static_cast<std::size_t>(std::clamp(need, 1, most_rows))};
+}
+
+std::string keys_line(const screen_state& s, std::size_t shown, double matched) {
   if (s.typing_filter)
     return "filter: " + s.filter + "_   (Enter applies, Esc clears)";
   std::string line = s.shown == mode::table
@@ -71,6 +87,9 @@ std::string keys_line(const screen_state& s) {
                          : "Esc back  q quit  g await graph  p pause/resume";
   if (!s.filter.empty())
     line += "   [filter: " + s.filter + "]";
+  if (s.shown == mode::table && matched > static_cast<double>(shown))
+    line +=
+        "   [" + std::to_string(shown) + " of " + fixed(matched, 0) + " actors; scroll for more]";
   return line;
 }
 
@@ -105,6 +124,7 @@ bool on_key(int key, screen_state& s, poller& p, const std::vector<row>& rows,
     if (key == '\n' || key == KEY_ENTER) {
       s.typing_filter = false;
       s.selected = 0;
+      s.at_top = true;
     } else if (key == key_escape) {
       s.typing_filter = false;
       s.filter.clear();
@@ -117,6 +137,8 @@ bool on_key(int key, screen_state& s, poller& p, const std::vector<row>& rows,
     return true;
   }
   int page = std::max(1, LINES / 2);
+  if (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE || key == KEY_NPAGE || key == KEY_END)
+    s.at_top = false;
   switch (key) {
     case 'q':
     case 'Q':
@@ -146,6 +168,7 @@ bool on_key(int key, screen_state& s, poller& p, const std::vector<row>& rows,
       break;
     case KEY_HOME:
       s.selected = 0;
+      s.at_top = true;
       break;
     case KEY_END:
       s.selected = static_cast<int>(rows.size()) - 1;
@@ -154,13 +177,16 @@ bool on_key(int key, screen_state& s, poller& p, const std::vector<row>& rows,
     case ',':
       s.sorted =
           static_cast<column>((static_cast<int>(s.sorted) + column_count - 1) % column_count);
+      s.at_top = true;
       break;
     case '>':
     case '.':
       s.sorted = static_cast<column>((static_cast<int>(s.sorted) + 1) % column_count);
+      s.at_top = true;
       break;
     case 'r':
       s.reverse = !s.reverse;
+      s.at_top = true;
       break;
     case '/':
       s.shown = mode::table;
@@ -221,7 +247,9 @@ int run_ui(gatherer& g, const top_options& opts) {
       auto it = std::find_if(rows.begin(), rows.end(), [&](const row& r) {
         return r.node == s.selected_node && r.id == s.selected_id;
       });
-      if (it != rows.end() && !s.selected_node.empty())
+      if (s.at_top)
+        s.selected = 0;
+      else if (it != rows.end() && !s.selected_node.empty())
         s.selected = static_cast<int>(it - rows.begin());
     }
     erase();
@@ -252,7 +280,8 @@ int run_ui(gatherer& g, const top_options& opts) {
         draw_lines(y, graph_lines(*st.now->awaits.value), attr_cycle);
       }
     }
-    put_line(LINES - 1, keys_line(s), A_REVERSE);
+    put_line(LINES - 1, keys_line(s, rows.size(), st.now ? matched_actors(*st.now) : 0), A_REVERSE);
+    p.set_query(query_of(s));
     refresh();
     int key = getch();
     if (key == ERR)

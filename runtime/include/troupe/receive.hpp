@@ -7,7 +7,9 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
 #include <caf/rtti_pair.hpp>
@@ -106,6 +108,41 @@ bool test_message(const caf::type_erased_tuple& m, const void* arg) {
   }
 }
 
+/// Whom a receive expects its message from, for the await graph (`await_info::senders`): actors
+/// it owns (`troupe::from`), or ones its caller keeps alive and unchanged while it waits (the
+/// halo exchange's neighbours, a collective's member). A class with constructors, not an
+/// aggregate: g++ 12 may free a brace-built temporary inside `co_await` twice.
+class expected_senders {
+public:
+  expected_senders() = default;
+
+  /// Owns `actors`; `why` says what they send ("receive").
+  expected_senders(std::vector<caf::actor> actors, const char* why)
+    : owned_(std::move(actors))
+    , why_(why) {
+  }
+
+  /// Borrows `count` actors from `first`, which outlive the await; `why` lives forever.
+  expected_senders(const caf::actor* first, std::size_t count, const char* why)
+    : first_(first)
+    , count_(count)
+    , why_(why) {
+  }
+
+  /// Names them in `desc` (the actors stay where they are).
+  void describe(await_desc& desc) const noexcept {
+    desc.senders = owned_.empty() ? first_ : owned_.data();
+    desc.sender_count = static_cast<std::uint32_t>(owned_.empty() ? count_ : owned_.size());
+    desc.expecting = why_;
+  }
+
+private:
+  std::vector<caf::actor> owned_;
+  const caf::actor* first_ = nullptr;
+  std::size_t count_ = 0;
+  const char* why_ = nullptr;
+};
+
 /// Awaits the next message whose elements are exactly `Ts...` (and that `Pred` accepts): a kept
 /// one at once, else the next to arrive.
 template <bool WithTimeout, class Pred, class... Ts>
@@ -114,23 +151,26 @@ public:
   using value_type = received_t<Ts...>;
   using resume_type = std::conditional_t<WithTimeout, result<value_type>, value_type>;
 
-  receive_awaiter(context& self, duration timeout, Pred pred)
+  receive_awaiter(context& self, duration timeout, Pred pred, expected_senders from = {})
     : self_(&self)
     , timeout_(timeout)
-    , pred_(std::move(pred)) {
+    , pred_(std::move(pred))
+    , from_(std::move(from)) {
   }
 
   // Copies (g++ copies lvalue awaiters) point their match at their own predicate.
   receive_awaiter(const receive_awaiter& other)
     : self_(other.self_)
     , timeout_(other.timeout_)
-    , pred_(other.pred_) {
+    , pred_(other.pred_)
+    , from_(other.from_) {
   }
 
   receive_awaiter(receive_awaiter&& other) noexcept(std::is_nothrow_move_constructible_v<Pred>)
     : self_(other.self_)
     , timeout_(other.timeout_)
-    , pred_(std::move(other.pred_)) {
+    , pred_(std::move(other.pred_))
+    , from_(std::move(other.from_)) {
   }
 
   ~receive_awaiter() {
@@ -143,11 +183,11 @@ public:
   }
 
   void await_suspend(std::coroutine_handle<> frame) {
-    token_ = self_->begin_await(frame,
-                                {.what = await_info::kind::receive,
-                                 .types = &type_names<Ts...>(),
-                                 .timeout = WithTimeout ? timeout_ : infinite},
-                                &match());
+    await_desc desc{.what = await_info::kind::receive,
+                    .types = &type_names<Ts...>(),
+                    .timeout = WithTimeout ? timeout_ : infinite};
+    from_.describe(desc);
+    token_ = self_->begin_await(frame, std::move(desc), &match());
     if constexpr (WithTimeout)
       self_->start_timer(token_, timeout_);
   }
@@ -185,6 +225,7 @@ private:
   context* self_;
   duration timeout_;
   Pred pred_;
+  expected_senders from_;
   receive_match match_;
   received_message kept_;
   std::uint64_t token_ = 0;
@@ -255,6 +296,40 @@ detail::receive_awaiter<false, Pred, Ts...> receive(context& self, detail::where
       std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
       "a receive predicate takes the elements (by value or const reference) and returns bool");
   return {self, infinite, std::move(w.pred)};
+}
+
+/// Names the actors a receive expects its message from, for the await graph: `/api/v1/awaits`
+/// draws an edge of kind "receive" from the waiting actor to each, and a cycle of such waits is
+/// reported as a deadlock. It does not filter: add a `where` that checks the sender for that.
+///
+/// ```cpp
+/// auto total = co_await troupe::receive<double>(self, troupe::expecting_from(producer));
+/// ```
+template <class... Actors>
+detail::expected_senders expecting_from(const Actors&... actors) {
+  static_assert((std::is_convertible_v<const Actors&, caf::actor> && ...),
+                "expecting_from takes the actors (caf::actor) a receive expects a message from");
+  return {std::vector<caf::actor>{caf::actor{actors}...}, "receive"};
+}
+
+/// `receive<Ts...>(self)` that names whom the message is expected from (`expecting_from`).
+template <class... Ts>
+detail::receive_awaiter<false, detail::any_message, Ts...> receive(context& self,
+                                                                   detail::expected_senders from) {
+  static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
+  return {self, infinite, {}, std::move(from)};
+}
+
+/// `receive<Ts...>(self, where(pred))` that names whom the message is expected from
+/// (`expecting_from`; internal callers borrow their own list of actors).
+template <class... Ts, class Pred>
+detail::receive_awaiter<false, Pred, Ts...> receive(context& self, detail::where_t<Pred> w,
+                                                    detail::expected_senders from) {
+  static_assert(sizeof...(Ts) > 0, "receive needs at least one element type");
+  static_assert(
+      std::is_invocable_r_v<bool, const Pred&, detail::peeked_t<Ts>...>,
+      "a receive predicate takes the elements (by value or const reference) and returns bool");
+  return {self, infinite, std::move(w.pred), std::move(from)};
 }
 
 /// Like `receive<Ts...>(self, where(pred))`, but yields `result<...>` holding `errc::timeout`

@@ -37,6 +37,21 @@ struct await_info {
   std::string kernel;
   std::size_t chunks_done = 0;
   std::size_t chunks_total = 0;
+
+  /// An actor that a receive expects its message from.
+  struct sender {
+    /// Its id, unique on its node only.
+    std::uint64_t id = 0;
+    /// Its node, as `peer_node` names one: empty when it is this node.
+    std::string node;
+  };
+
+  /// Whom the awaited message is expected from (`receive`), when the receive says: the
+  /// neighbours whose halo of this step has not come (tile grids), the member a collective
+  /// waits for, or the actors a `troupe::from` names. Empty when any sender will do.
+  std::vector<sender> senders;
+  /// Why those senders: "halo", "collective" or "receive" (a `troupe::from`); empty without.
+  std::string expecting;
   /// When the coroutine suspended.
   std::chrono::system_clock::time_point since{};
 };

@@ -30,7 +30,9 @@ typename Inspector::result_type inspect(Inspector& f, end& x) {
 }
 
 /// One await of one actor: `from` awaits a reply from `to` (`reply`), or a message of types
-/// `what` (`receive`), a timer, or the chunks of kernel `what` (`kernel`).
+/// `what` (`receive`) from `to` when the receive names its senders (one edge per sender, and
+/// `expecting` says why: "halo", "collective", "receive"), a timer, or the chunks of kernel
+/// `what` (`kernel`).
 struct edge {
   end from;
   /// An `await_info::kind`, as a number so that the wire format needs no enum support.
@@ -44,16 +46,23 @@ struct edge {
   std::int64_t until_ns = 0;
   std::uint64_t chunks_done = 0;
   std::uint64_t chunks_total = 0;
+  std::string expecting;
 
   [[nodiscard]] await_info::kind what_kind() const noexcept {
     return static_cast<await_info::kind>(kind);
+  }
+
+  /// Whether `to` names an actor: a reply's peer, or a receive's expected sender.
+  [[nodiscard]] bool names_peer() const noexcept {
+    return what_kind() == await_info::kind::reply ||
+           (what_kind() == await_info::kind::receive && !expecting.empty());
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edge& x) {
   return f(caf::meta::type_name("troupe.await_edge"), x.from, x.kind, x.to, x.what, x.since_ns,
-           x.until_ns, x.chunks_done, x.chunks_total);
+           x.until_ns, x.chunks_done, x.chunks_total, x.expecting);
 }
 
 /// What one member said: its edges, or that it did not answer in time (its `state` as the
@@ -65,7 +74,8 @@ struct member_edges {
   std::vector<edge> edges;
 };
 
-/// A cycle of reply edges: each actor awaits a reply from the next, the last from the first.
+/// A cycle of awaits that name their peer: each actor awaits a reply or an expected message from
+/// the next, the last from the first.
 /// It starts at its least actor (by node, then id), so that each cycle has one spelling.
 using cycle = std::vector<end>;
 
@@ -79,8 +89,9 @@ struct cycles_found {
 /// another node names that node (`await_info::peer_node`).
 std::vector<edge> edges_of(const troupe::snapshot& snap, const std::string& node);
 
-/// Every elementary cycle of the reply edges among `edges`, each once, in order of their first
-/// actor. Stops after `max_cycles`, or when the search took too many steps (`truncated`).
+/// Every elementary cycle of the edges among `edges` that name a peer (`edge::names_peer`), each
+/// once, in order of their first actor. Stops after `max_cycles`, or when the search took too many
+/// steps (`truncated`).
 cycles_found find_cycles(const std::vector<edge>& edges, std::size_t max_cycles = 100);
 
 /// The `/api/v1/awaits` document for the edges gathered from `members` at `now`.

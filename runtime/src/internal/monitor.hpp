@@ -56,6 +56,19 @@ struct member_view {
   double rtt_seconds = 0;
 };
 
+/// What crossed the wire between this node and one peer node (CAF's node id), as BASP counts
+/// it (monitor/wire.cpp): messages to and from actors there, and BASP's bytes both ways.
+struct wire_view {
+  std::string peer;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+};
+
+/// Every peer's counts of the node whose CAF node id is `self` (as `caf::to_string` spells it).
+std::vector<wire_view> wire_counts(const std::string& self);
+
 struct node_view {
   std::string id;
   std::string program;
@@ -69,6 +82,8 @@ struct node_view {
   std::optional<endpoint> monitor;
   /// The cluster's members, this node included (empty for a source without a cluster).
   std::vector<member_view> members;
+  /// Messages and bytes between this node and each peer it talked to.
+  std::vector<wire_view> wire;
 };
 
 /// A latency histogram: counts per bucket (1 µs … 1 s by decades, then +Inf), not cumulative.
@@ -153,7 +168,14 @@ response error_response(unsigned status, std::string_view message, std::string_v
 std::string timestamp(std::chrono::system_clock::time_point t);
 std::string node_json(const node_view& n);
 std::string cluster_json(const node_view& n);
-/// `/api/v1/actors` with its query; an error names the bad parameter.
+/// How many actors a page of `/api/v1/actors` has when the query gives no `limit`: a page of 500
+/// answers in a few milliseconds beside the snapshot itself, and fills any terminal.
+inline constexpr std::size_t default_actors_limit = 500;
+/// The largest `limit`: 10,000 actors are ~3 MB of JSON, ~90 ms beside the snapshot.
+inline constexpr std::size_t max_actors_limit = 10'000;
+/// `/api/v1/actors` with its query (sort, filter, offset, limit): one page of the matching
+/// actors, `total` and `matched` counts, and `next` (the query of the next page) unless it is the
+/// last; an error names the bad parameter.
 response actors_response(const troupe::snapshot& snap, std::string_view query);
 /// `/api/v1/actors/{id}` with the actor's await chain.
 response actor_response(const troupe::snapshot& snap, std::string_view id);

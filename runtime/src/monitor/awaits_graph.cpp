@@ -1,5 +1,5 @@
-// The await graph as data: a node's edges from its snapshot, and the cycles of reply edges
-// (deadlocks) among the edges of every member. Pure functions: the fuzz target and the unit
+// The await graph as data: a node's edges from its snapshot, and the cycles of edges that name
+// a peer (deadlocks) among the edges of every member. Pure functions: the fuzz target and the unit
 // tests use them without a node.
 #include <algorithm>
 #include <map>
@@ -42,7 +42,7 @@ public:
       return it->second;
     };
     for (auto& e : edges) {
-      if (e.what_kind() != await_info::kind::reply)
+      if (!e.names_peer())
         continue;
       auto from = vertex(e.from);
       auto to = vertex(e.to);
@@ -140,6 +140,18 @@ std::vector<edge> edges_of(const troupe::snapshot& snap, const std::string& node
           break;
         case await_info::kind::receive:
           e.what = w.types;
+          if (!w.senders.empty()) {
+            e.expecting = w.expecting;
+            // One edge per expected sender: each may be the one that never sends.
+            for (std::size_t i = 0; i + 1 < w.senders.size(); ++i) {
+              auto& s = w.senders[i];
+              auto copy = e;
+              copy.to = s.node.empty() ? end{node, s.id, name_of(s.id)} : end{s.node, s.id, {}};
+              out.push_back(std::move(copy));
+            }
+            auto& s = w.senders.back();
+            e.to = s.node.empty() ? end{node, s.id, name_of(s.id)} : end{s.node, s.id, {}};
+          }
           break;
         case await_info::kind::timer:
           break;

@@ -30,6 +30,11 @@ json::object target_json(const edge& e) {
     case await_info::kind::reply:
       return end_json(e.to);
     case await_info::kind::receive:
+      if (!e.expecting.empty()) {
+        o = end_json(e.to);
+        o["types"] = e.what;
+        break;
+      }
       o["types"] = e.what;
       o["name"] = "a sender of (" + e.what + ")";
       break;
@@ -60,7 +65,7 @@ std::string graph_json(const std::vector<member_edges>& members, sys_clock::time
   for (auto& e : all)
     names.emplace(std::pair{e.from.node, e.from.actor}, e.from.name);
   for (auto& e : all)
-    if (e.what_kind() == await_info::kind::reply && e.to.name.empty())
+    if (e.names_peer() && e.to.name.empty())
       if (auto it = names.find({e.to.node, e.to.actor}); it != names.end())
         e.to.name = it->second;
   json::array edges;
@@ -68,7 +73,7 @@ std::string graph_json(const std::vector<member_edges>& members, sys_clock::time
     json::object o{
         {"from", end_json(e.from)},
         {"to", target_json(e)},
-        {"kind", to_string(e.what_kind())},
+        {"kind", e.expecting.empty() ? to_string(e.what_kind()) : e.expecting},
         {"since", monitor::timestamp(at(e.since_ns))},
         {"waiting_seconds", std::chrono::duration<double>(now - at(e.since_ns)).count()}};
     if (e.until_ns != 0)

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <tuple>
+#include <variant>
 
 #include "../internal/monitor.hpp"
 
@@ -52,6 +54,17 @@ json::object await_json(const await_info& a, sys_clock::time_point now) {
       break;
     case await_info::kind::receive:
       o["types"] = a.types;
+      if (!a.senders.empty()) {
+        json::array from;
+        for (auto& s : a.senders) {
+          json::object who{{"id", s.id}};
+          if (!s.node.empty())
+            who["node"] = s.node;
+          from.push_back(std::move(who));
+        }
+        o["expecting"] = a.expecting;
+        o["senders"] = std::move(from);
+      }
       break;
     case await_info::kind::timer:
       break;
@@ -91,12 +104,28 @@ json::object actor_json(const actor_info& a, sys_clock::time_point now) {
 // first), text ascending; `-FIELD` reverses.
 using less_fn = bool (*)(const actor_info&, const actor_info&);
 
+// When the actor's first await began; actors awaiting nothing sort after every waiting one.
+sys_clock::time_point waited_since(const actor_info& a) {
+  return a.awaits.empty() ? sys_clock::time_point::max() : a.awaits.front().since;
+}
+
+// The first await as troupe-top words it: its kind, then what it awaits. No await sorts first.
+std::tuple<std::string_view, std::string_view, std::uint64_t> first_await(const actor_info& a) {
+  if (a.awaits.empty())
+    return {};
+  auto& w = a.awaits.front();
+  return {to_string(w.what), w.what == await_info::kind::kernel ? w.kernel : w.types, w.peer};
+}
+
 const std::map<std::string_view, less_fn>& sort_keys() {
   static const std::map<std::string_view, less_fn> keys{
       {"id", [](const actor_info& x, const actor_info& y) { return x.id < y.id; }},
       {"name", [](const actor_info& x, const actor_info& y) { return x.name < y.name; }},
       {"type", [](const actor_info& x, const actor_info& y) { return x.type < y.type; }},
-      {"state", [](const actor_info& x, const actor_info& y) { return x.current < y.current; }},
+      {"state",
+       [](const actor_info& x, const actor_info& y) {
+         return std::string_view{to_string(x.current)} < to_string(y.current);
+       }},
       {"spawned", [](const actor_info& x, const actor_info& y) { return x.spawned < y.spawned; }},
       {"mailbox",
        [](const actor_info& x, const actor_info& y) { return x.mailbox_depth > y.mailbox_depth; }},
@@ -105,6 +134,10 @@ const std::map<std::string_view, less_fn>& sort_keys() {
        [](const actor_info& x, const actor_info& y) { return x.received > y.received; }},
       {"sent", [](const actor_info& x, const actor_info& y) { return x.sent > y.sent; }},
       {"busy", [](const actor_info& x, const actor_info& y) { return x.busy > y.busy; }},
+      {"waiting",
+       [](const actor_info& x, const actor_info& y) { return waited_since(x) < waited_since(y); }},
+      {"await",
+       [](const actor_info& x, const actor_info& y) { return first_await(x) < first_await(y); }},
   };
   return keys;
 }
@@ -204,11 +237,29 @@ std::string cluster_json(const node_view& n) {
   return to_text(json::object{{"members", std::move(members)}});
 }
 
-response actors_response(const troupe::snapshot& snap, std::string_view query) {
+namespace {
+
+// What `/api/v1/actors` was asked for.
+struct actors_query {
+  std::string sort = "id";
   less_fn less = sort_keys().at("id");
   bool reverse = false;
   std::string filter;
-  std::size_t limit = std::numeric_limits<std::size_t>::max();
+  std::size_t offset = 0;
+  std::size_t limit = default_actors_limit;
+};
+
+std::optional<std::size_t> whole_number(std::string_view v) {
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || p != v.data() + v.size() || v.empty())
+    return std::nullopt;
+  return n;
+}
+
+// The query, or the 400 that names the parameter in error.
+std::variant<actors_query, response> parse_actors_query(std::string_view query) {
+  actors_query q;
   while (!query.empty()) {
     auto amp = query.find('&');
     auto pair = query.substr(0, amp);
@@ -223,8 +274,8 @@ response actors_response(const troupe::snapshot& snap, std::string_view query) {
       return error_response(400, "the value of " + k + " has a malformed %-escape", k);
     if (key == "sort") {
       std::string_view field = *value;
-      reverse = field.starts_with('-');
-      if (reverse)
+      q.reverse = field.starts_with('-');
+      if (q.reverse)
         field.remove_prefix(1);
       auto it = sort_keys().find(field);
       if (it == sort_keys().end())
@@ -232,42 +283,101 @@ response actors_response(const troupe::snapshot& snap, std::string_view query) {
                               "sort must be one of " + sort_fields() +
                                   " (with - in front to reverse); got '" + *value + "'",
                               "sort");
-      less = it->second;
+      q.sort = *value;
+      q.less = it->second;
     } else if (key == "filter") {
-      filter = *value;
+      q.filter = *value;
     } else if (key == "limit") {
-      std::size_t n = 0;
-      auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-      if (ec != std::errc{} || p != value->data() + value->size() || value->empty())
-        return error_response(400, "limit must be a whole number (got '" + *value + "')", "limit");
-      limit = n;
+      auto n = whole_number(*value);
+      if (!n || *n == 0 || *n > max_actors_limit)
+        return error_response(400,
+                              "limit must be a whole number from 1 to " +
+                                  std::to_string(max_actors_limit) + " (got '" + *value +
+                                  "'); page with offset for more",
+                              "limit");
+      q.limit = *n;
+    } else if (key == "offset") {
+      auto n = whole_number(*value);
+      if (!n)
+        return error_response(400, "offset must be a whole number (got '" + *value + "')",
+                              "offset");
+      q.offset = *n;
     } else {
-      return error_response(400, "unknown parameter '" + k + "'; use sort, filter or limit", k);
+      return error_response(400, "unknown parameter '" + k + "'; use sort, filter, offset or limit",
+                            k);
     }
   }
+  return q;
+}
+
+// Whether `a` is one `filter` keeps: its id, name, type, state, or one of its awaits (kind,
+// awaited types, kernel, awaited actor's id) contains the text.
+bool kept(const actor_info& a, std::string_view filter) {
+  if (filter.empty())
+    return true;
+  if (contains_text(std::to_string(a.id), filter) || contains_text(a.name, filter) ||
+      contains_text(a.type, filter) || contains_text(to_string(a.current), filter))
+    return true;
+  return std::any_of(a.awaits.begin(), a.awaits.end(), [&](const await_info& w) {
+    return contains_text(to_string(w.what), filter) || contains_text(w.types, filter) ||
+           contains_text(w.kernel, filter) ||
+           (w.peer != 0 && contains_text(std::to_string(w.peer), filter));
+  });
+}
+
+std::string query_value(std::string_view v) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+response actors_response(const troupe::snapshot& snap, std::string_view query) {
+  auto parsed = parse_actors_query(query);
+  if (auto* bad = std::get_if<response>(&parsed))
+    return std::move(*bad);
+  auto& q = std::get<actors_query>(parsed);
   std::vector<const actor_info*> picked;
   for (auto& a : snap.actors)
-    if (filter.empty() || contains_text(a.name, filter) || contains_text(a.type, filter) ||
-        contains_text(to_string(a.current), filter))
+    if (kept(a, q.filter))
       picked.push_back(&a);
   auto matched = picked.size();
+  // Ties go by id, so that pages of the same order neither repeat nor skip an actor.
   auto by = [&](const actor_info* x, const actor_info* y) {
-    return reverse ? less(*y, *x) : less(*x, *y);
+    if (q.reverse ? q.less(*y, *x) : q.less(*x, *y))
+      return true;
+    if (q.reverse ? q.less(*x, *y) : q.less(*y, *x))
+      return false;
+    return x->id < y->id;
   };
-  if (limit < picked.size()) {
-    std::partial_sort(picked.begin(), picked.begin() + static_cast<std::ptrdiff_t>(limit),
-                      picked.end(), by);
-    picked.resize(limit);
-  } else {
-    std::stable_sort(picked.begin(), picked.end(), by);
-  }
+  auto begin = std::min(q.offset, matched);
+  auto end = begin + std::min(q.limit, matched - begin);
+  std::partial_sort(picked.begin(), picked.begin() + static_cast<std::ptrdiff_t>(end), picked.end(),
+                    by);
   json::array actors;
-  for (auto* a : picked)
-    actors.push_back(actor_json(*a, snap.taken));
-  return json_response(json::object{{"taken", timestamp(snap.taken)},
-                                    {"total", snap.actors.size()},
-                                    {"matched", matched},
-                                    {"actors", std::move(actors)}});
+  for (auto i = begin; i < end; ++i)
+    actors.push_back(actor_json(*picked[i], snap.taken));
+  json::object out{{"taken", timestamp(snap.taken)},
+                   {"total", snap.actors.size()},
+                   {"matched", matched},
+                   {"offset", begin},
+                   {"limit", q.limit},
+                   {"actors", std::move(actors)}};
+  if (end < matched)
+    out["next"] = "/api/v1/actors?sort=" + query_value(q.sort) +
+                  (q.filter.empty() ? "" : "&filter=" + query_value(q.filter)) +
+                  "&offset=" + std::to_string(end) + "&limit=" + std::to_string(q.limit);
+  return json_response(out);
 }
 
 response actor_response(const troupe::snapshot& snap, std::string_view id_text) {

@@ -110,6 +110,36 @@ void histogram(writer& w, std::string_view name, std::string_view help,
   }
 }
 
+// Messages and bytes between nodes, per peer: the member's address when it is one (as the
+// heartbeat gauge names it), else CAF's node id. A family only when some peer was talked to.
+void wire_families(writer& w, const node_view& n) {
+  if (n.wire.empty())
+    return;
+  auto peer_of = [&](const wire_view& v) {
+    for (auto& m : n.members)
+      if (m.id == v.peer && !m.address.empty())
+        return label("peer", m.address);
+    return label("peer", v.peer);
+  };
+  auto family = [&](std::string_view name, std::string_view help, std::string_view unit,
+                    std::uint64_t wire_view::*field) {
+    w.family(name, "counter", help, unit);
+    for (auto& v : n.wire)
+      w.sample(peer_of(v), static_cast<double>(v.*field));
+  };
+  family("troupe_remote_messages_sent_total", "Messages sent to actors of a peer node.", {},
+         &wire_view::messages_sent);
+  family("troupe_remote_messages_received_total", "Messages received from actors of a peer node.",
+         {}, &wire_view::messages_received);
+  family("troupe_network_sent_bytes_total",
+         "BASP bytes (headers and payloads, before TLS) written to a peer node's connection; "
+         "heartbeats not included.",
+         "bytes", &wire_view::bytes_sent);
+  family("troupe_network_received_bytes_total",
+         "BASP bytes (headers and payloads, before TLS) read from a peer node's connection.",
+         "bytes", &wire_view::bytes_received);
+}
+
 void sim_families(writer& w, const sim_status& s) {
   auto sim = label("sim", s.label);
   w.family("troupe_sim_step", "gauge",
@@ -196,6 +226,7 @@ std::string metrics_text(const node_view& n, const std::vector<type_view>& types
   for (auto& m : n.members)
     if (!m.local && m.rtt_seconds > 0 && (m.state == "up" || m.state == "suspect"))
       w.sample(label("peer", m.address), m.rtt_seconds);
+  wire_families(w, n);
   if (sim)
     sim_families(w, *sim);
   return w.done();

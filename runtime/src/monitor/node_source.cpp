@@ -56,6 +56,7 @@ public:
     n.messages_total = now.messages;
     n.messages_per_second = span > 0 ? static_cast<double>(to.messages - from.messages) / span : 0;
     n.actors = st_.actors.size();
+    n.wire = wire_counts(id_);
     // The node's own addresses from the membership's view, not from node_state: the monitor
     // starts before the node records its monitor address and listens, on the main thread.
     std::lock_guard<std::mutex> guard{st_.view_mtx};

@@ -58,6 +58,12 @@ struct await_desc {
   std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max();
   /// The kernel (`kernel`): its name and chunk counters are read live.
   std::shared_ptr<const kernel_state> kernel{};
+  /// The actors a receive expects its message from, `sender_count` of them (`receive`): the
+  /// awaiter's own or its caller's, alive and unchanged while it waits; and why ("halo",
+  /// "collective", "receive"), a string that lives forever.
+  const caf::actor* senders = nullptr;
+  std::uint32_t sender_count = 0;
+  const char* expecting = nullptr;
 };
 
 /// How a receive recognises its message: the signature of its element types (the stash's

@@ -118,6 +118,11 @@ public:
     return *self_;
   }
 
+  /// Rank `from` as the await graph's expected sender of a wait for it.
+  [[nodiscard]] troupe::detail::expected_senders sender(std::size_t from) const {
+    return {&(*group_)[from], 1, "collective"};
+  }
+
 private:
   /// "allreduce #3 on group 5f0c9e...: " before every error of this collective.
   [[nodiscard]] std::string prefix() const;
@@ -137,7 +142,8 @@ public:
     : c_(&c)
     , from_(from)
     , early_(c.before_wait(from))
-    , inner_(troupe::receive<collective_message>(c.self(), troupe::where(c.want(from, phase)))) {
+    , inner_(troupe::receive<collective_message>(c.self(), troupe::where(c.want(from, phase)),
+                                                 c.sender(from))) {
   }
 
   bool await_ready() {
@@ -159,7 +165,8 @@ public:
 
 private:
   using inner_type = decltype(troupe::receive<collective_message>(
-      std::declval<context&>(), troupe::where(std::declval<wanted>())));
+      std::declval<context&>(), troupe::where(std::declval<wanted>()),
+      std::declval<troupe::detail::expected_senders>()));
 
   collective* c_;
   std::size_t from_;

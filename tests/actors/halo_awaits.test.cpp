@@ -1,0 +1,97 @@
+// The await graph of tile grids and collectives: a halo exchange names the neighbours whose halo
+// of the step has not come, a collective the member it waits for (`/api/v1/awaits`).
+#include "group_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <runtime/monitor_fixture.hpp>
+#include <troupe/actors/halo.hpp>
+#include <troupe/actors/tile.hpp>
+
+using namespace troupe::test;
+namespace ta = troupe::actors;
+namespace json = boost::json;
+
+namespace {
+
+// The ids that actor `from` awaits with edges of kind `kind`, in ascending order.
+std::vector<std::uint64_t> awaited_by(const json::object& graph, const caf::actor& from,
+                                      std::string_view kind) {
+  std::vector<std::uint64_t> out;
+  for (auto& e : graph.at("edges").as_array())
+    if (e.at("kind").as_string() == kind &&
+        e.at("from").at("actor").as_int64() == static_cast<std::int64_t>(from.id()))
+      out.push_back(static_cast<std::uint64_t>(e.at("to").at("actor").as_int64()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A part of a grid that exchanges one step; the part of rank `stalled` first awaits an int (the
+// test's release), so its neighbours wait for its halo meanwhile.
+troupe::task<> stalling_part(troupe::context& self, ta::group g, ta::tile_layout layout,
+                             std::size_t stalled, std::shared_ptr<lines> out) {
+  auto rank = rank_in(self, g);
+  if (rank == stalled)
+    co_await troupe::receive<int>(self);
+  ta::halo_links links{g, layout, static_cast<std::int64_t>(rank)};
+  ta::tile t{layout.extent(static_cast<std::int64_t>(rank))};
+  auto ok = co_await ta::exchange_halos(self, links, t, 0);
+  out->add(rank, ok ? "ok" : "error " + ok.error().message());
+}
+
+// A member of an allreduce; rank `stalled` first awaits an int (the test's release).
+troupe::task<> stalling_member(troupe::context& self, ta::group g, std::size_t stalled,
+                               std::shared_ptr<lines> out) {
+  auto rank = rank_in(self, g);
+  if (rank == stalled)
+    co_await troupe::receive<int>(self);
+  auto sum = co_await ta::allreduce(self, g, 1.0, ta::sum{});
+  out->add(rank, show(sum));
+}
+
+} // namespace
+
+TEST_CASE("a tile whose halo has not come is awaited by each of its neighbours in the await "
+          "graph, and no cycle is reported",
+          "[actors][halo][monitor]") {
+  auto n = group_node(2);
+  auto layout = ta::tile_layout::make(9, 9, 3, 3).value();
+  auto out = std::make_shared<lines>(9);
+  constexpr std::size_t centre = 4;
+  auto g = ta::spawn_group(n, 9, {.name = "tile"}, stalling_part, layout, centre, out);
+  std::vector<std::uint64_t> stalled{g[centre].id()};
+  auto graph = await_graph(n, "the centre's four neighbours awaiting its halo", [&](auto& graph) {
+    for (std::size_t r : {1, 3, 5, 7})
+      if (awaited_by(graph, g[r], "halo") != stalled)
+        return false;
+    return true;
+  });
+  for (std::size_t r : {0, 2, 6, 8}) {
+    CAPTURE(r);
+    CHECK(awaited_by(graph, g[r], "halo").empty()); // corners got every halo of step 0
+  }
+  CHECK(graph.at("cycles").as_array().empty());
+  caf::anon_send(g[centre], 1);
+  await_members(n, g);
+  for (auto& l : out->get())
+    CHECK(l == std::vector<std::string>{"ok"});
+}
+
+TEST_CASE("a collective with a member missing names that member in the await graph",
+          "[actors][collectives][monitor]") {
+  auto n = group_node(2);
+  auto out = std::make_shared<lines>(4);
+  constexpr std::size_t missing = 3;
+  auto g = ta::spawn_group(n, 4, {.name = "member"}, stalling_member, missing, out);
+  // Recursive doubling: ranks 1 and 2 exchange with rank 3 in some round; rank 0 waits for 2.
+  std::vector<std::uint64_t> absent{g[missing].id()};
+  auto graph = await_graph(n, "ranks 1 and 2 awaiting rank 3 in the allreduce", [&](auto& graph) {
+    return awaited_by(graph, g[1], "collective") == absent &&
+           awaited_by(graph, g[2], "collective") == absent;
+  });
+  CHECK(awaited_by(graph, g[0], "collective") == std::vector<std::uint64_t>{g[2].id()});
+  caf::anon_send(g[missing], 1);
+  await_members(n, g);
+  for (auto& l : out->get())
+    CHECK(l == std::vector<std::string>{"ok 4.000000"});
+}
