@@ -46,7 +46,7 @@ public:
   }
 
   std::vector<monitor::type_view> types() override {
-    return {{"cell", 2, 1, 10, 5, 1, 0.5}, {"la\"bel\n", 1, 0, 0, 0, 0, 0}};
+    return {{"cell", 2, 1, 10, 5, 1, 0.5, {}, {}}, {"la\"bel\n", 1, 0, 0, 0, 0, 0, {}, {}}};
   }
 
   std::optional<troupe::sim_status> sim() override {
