@@ -44,7 +44,10 @@ std::map<std::string, std::string> until_settled(process& p, const std::set<std:
 
 // Three members watching each other's events, each up with the other two.
 struct three_members {
-  three_members() {
+  explicit three_members(const std::vector<std::string>& flags = {})
+    : a{exe, with(watching, flags)}
+    , b{exe, with(joining(a.address()), flags)}
+    , c{exe, with(joining(a.address()), flags)} {
     for (auto* n : all())
       await_line(n->proc, "ready", start_timeout, "a member ready");
   }
@@ -53,9 +56,15 @@ struct three_members {
     return {&a, &b, &c};
   }
 
-  listener a{exe, watching};
-  listener b{exe, joining(a.address())};
-  listener c{exe, joining(a.address())};
+  static std::vector<std::string> with(std::vector<std::string> args,
+                                       const std::vector<std::string>& flags) {
+    args.insert(args.end(), flags.begin(), flags.end());
+    return args;
+  }
+
+  listener a;
+  listener b;
+  listener c;
 };
 
 std::string down_event(process& p, const std::string& addr, std::string_view what) {
@@ -90,14 +99,17 @@ TEST_CASE("a member stopped past the connection timeout reports nobody down when
 TEST_CASE("members stopped together past the connection timeout report nobody down when they "
           "wake",
           "[multinode][cluster][stall]") {
-  three_members m;
+  // A connection timeout of 4 s: each node's check of a lost link (connect, hello) must end
+  // within it, and under ThreadSanitizer on a loaded machine that took over 2 s (2 runs in 6
+  // reported a member down with the default 2 s).
+  three_members m{{"--middleman.connection-timeout=4s"}};
 
   // The whole machine standing still: no member can observe it, so the stop lasts a fixed time,
-  // the connection timeout (2 s) plus two heartbeats and a margin. It is the stimulus, not a
+  // the connection timeout (4 s here) plus two heartbeats and a margin. It is the stimulus, not a
   // wait for something to happen.
   for (auto* n : m.all())
     n->proc.signal(SIGSTOP);
-  std::this_thread::sleep_for(3500ms);
+  std::this_thread::sleep_for(5500ms);
   for (auto* n : m.all())
     n->proc.signal(SIGCONT);
 
