@@ -275,7 +275,7 @@ TEST_CASE("farm started from a coroutine fails after its timeout and ends its wo
   caf::actor sleeper;
   {
     std::lock_guard<std::mutex> guard{started().mtx};
-    sleeper = started().sleeper;
+    sleeper = std::exchange(started().sleeper, caf::actor{});
   }
   REQUIRE(sleeper);
   auto ended = n.wait(sleeper, 10s);
