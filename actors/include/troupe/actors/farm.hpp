@@ -42,7 +42,8 @@ struct farm_options {
   /// Tasks handed out at once at most (0: as many as the workers hold, below).
   std::size_t in_flight = 0;
   /// Tasks a worker holds besides the one it runs, so that it starts the next without waiting
-  /// for the master (farm_overhead: 1.0 of raw CAF with 1, 0.62 with 0; Celery's prefetch).
+  /// for the master (farm_overhead under chrt: 1.02 of raw CAF with 1, 0.62 with 0; 0.74 with 1
+  /// on a quiet machine, docs/PERFORMANCE.md). Celery calls it prefetch.
   /// A held task waits for the one before it, even when another worker is idle: 0 for tasks
   /// whose lengths differ a lot.
   std::size_t prefetch = 1;
