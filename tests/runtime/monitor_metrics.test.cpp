@@ -86,7 +86,18 @@ TEST_CASE("a node's /metrics histograms of processing time and mailbox wait grow
                 });
   REQUIRE(done.get("1000 requests answered") == rounds);
 
+  // A message's processing time is recorded when its handler returns, after the reply or the
+  // promise it set was seen here: wait (bounded) until both actors' last one is in.
+  auto processed = [](const std::string& text, const std::string& type) {
+    auto key = "troupe_message_processing_seconds_count{type=\"" + type + "\"} ";
+    auto at = text.find(key);
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + key.size()));
+  };
   auto text = metrics(n);
+  for (auto limit = std::chrono::steady_clock::now() + 10s;
+       (processed(text, "echo") < rounds || processed(text, "asker") < rounds) &&
+       std::chrono::steady_clock::now() < limit;)
+    text = metrics(n);
   CHECK_THAT(text, Catch::Contains("# TYPE troupe_message_processing_seconds histogram\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE troupe_mailbox_wait_seconds histogram\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE troupe_heartbeat_rtt_seconds gauge\n"));
