@@ -21,7 +21,6 @@ kernel_state::kernel_state(const char* name, std::size_t first, std::size_t last
   , first_(first)
   , last_(last)
   , chunks_(std::max<std::size_t>(chunks, 1)) {
-  share(1);
 }
 
 kernel_state::~kernel_state() = default;
@@ -56,6 +55,7 @@ std::size_t kernel_state::claim(std::size_t runner) noexcept {
 }
 
 bool kernel_state::run_chunks(caf::execution_unit* eu, std::size_t runner) noexcept {
+  TROUPE_ASSERT(runs_ != nullptr, "kernel: chunks run before launch_kernel shared them out");
   auto n = last_ - first_;
   runner %= runners_;
   for (;;) {

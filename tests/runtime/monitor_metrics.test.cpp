@@ -7,25 +7,14 @@
 #include <troupe/sim_board.hpp>
 
 #include "fixture.hpp"
+#include "monitor_fixture.hpp"
 
 using namespace troupe::test;
 
 namespace {
 
-troupe::node start_monitored() {
-  troupe::node_config cfg{"test"};
-  cfg.threads = 2;
-  auto n = troupe::node::start(std::move(cfg));
-  if (!n)
-    FAIL("node did not start: " << n.error().message());
-  REQUIRE(n->monitor_address());
-  return std::move(*n);
-}
-
 std::string metrics(const troupe::node& n) {
-  http_client c{n.monitor_address()->port};
-  REQUIRE(c.get("/metrics"));
-  auto r = c.response(10s);
+  auto r = monitor_get(n, "/metrics");
   REQUIRE(r.status == 200);
   return r.body;
 }
@@ -69,7 +58,7 @@ double histogram_count(const std::string& text, const std::string& name, const s
 TEST_CASE("a node's /metrics histograms of processing time and mailbox wait grow with the "
           "messages its actors handle",
           "[runtime][monitor][metrics]") {
-  auto n = start_monitored();
+  auto n = start_monitored_node();
   auto echo =
       troupe::spawn(n, {.name = "echo", .type = "echo"}, [](troupe::context&) -> troupe::behavior {
         return {[](int x) { return x + 1; }};
@@ -115,7 +104,7 @@ TEST_CASE("a node's /metrics histograms of processing time and mailbox wait grow
 
 TEST_CASE("a node's /metrics shows its simulation's step, rate and last checkpoint write",
           "[runtime][monitor][metrics][sim]") {
-  auto n = start_monitored();
+  auto n = start_monitored_node();
   troupe::sim_status s;
   s.label = "heat";
   s.step = 30;

@@ -38,15 +38,15 @@ public:
   kernel_state(const kernel_state&) = delete;
   kernel_state& operator=(const kernel_state&) = delete;
 
-  /// Gives each of `runners` runners (numbered 0 .. runners − 1) its own run of chunks; called
-  /// before any chunk runs. Without it the one run belongs to runner 0.
+  /// Gives each of `runners` runners (numbered 0 .. runners − 1) its own run of chunks;
+  /// `launch_kernel` calls it, once, before any chunk runs.
   void share(std::size_t runners);
 
   /// Claims and runs chunks, runner `runner`'s own first, until none is left; returns true if
   /// this call finished the kernel.
   bool run_chunks(caf::execution_unit* eu, std::size_t runner) noexcept;
 
-  /// The number of runners `share` set (1 without it).
+  /// The number of runners `share` set.
   [[nodiscard]] std::size_t runners() const noexcept {
     return runners_;
   }
