@@ -90,6 +90,12 @@ behavior membership_actor(context& self, node_state* st) {
       [m, &self](recheck_atom, const caf::node_id& id, std::uint64_t generation) {
         m->recheck(self, id, generation);
       },
+      [m, &self](recheck_atom, const caf::node_id& id, std::uint64_t generation,
+                 const caf::node_id& found, const caf::strong_actor_ptr& spawner) {
+        m->reconnected(self, id, generation, found, spawner);
+      },
+      [m, &self](recheck_atom, const caf::node_id& id, std::uint64_t generation,
+                 const caf::error& err) { m->recheck_failed(self, id, generation, err); },
       [m](publish_atom) {
         m->publish_view();
         return caf::unit;

@@ -177,4 +177,64 @@ caf::actor basp_broker(node_state& st) {
   return st.sys->middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"));
 }
 
+namespace {
+
+// Waits until the other node's first bytes are in `fd`'s buffer (or it closed), at most until
+// `deadline`; false when none came. Over plain TCP a troupe node sends CAF's handshake as soon as
+// it accepts. CAF 0.17.6's broker closes a connection it was handed as timed out at its next
+// heartbeat tick (every heartbeat interval) unless the other node's handshake came before: its
+// connect handler leaves the connection's last-seen time at the clock's epoch. A node that is
+// slow to accept (paused, starved, just awake) then loses the connection, and every new attempt
+// leaves one more dead connection in its accept queue; waiting here first hands the broker a
+// connection whose handshake is already there.
+bool await_first_bytes(int fd, steady::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
+    pollfd pfd{fd, POLLIN, 0};
+    int rc = ::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+    if (rc > 0)
+      return true;
+    if (rc == 0 || errno != EINTR)
+      return false;
+  }
+}
+
+} // namespace
+
+connect_outcome open_connection(node_state& st, caf::blocking_actor& self, const endpoint& ep,
+                                steady::time_point deadline, handshake_first first) {
+  auto sock = connected_socket(ep, deadline);
+  if (auto* why = std::get_if<std::string>(&sock))
+    return std::move(*why);
+  int fd = std::get<int>(sock);
+  // With TLS the other node waits for this one's hello: nothing to wait for first.
+  if (first == handshake_first::wait && !st.tls && !await_first_bytes(fd, deadline)) {
+    ::close(fd);
+    return caf::error{caf::sec::request_timeout};
+  }
+  auto scribe = make_scribe(st, fd);
+  if (!scribe)
+    return std::string{"no TLS session could be made for the connection"};
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+  connect_outcome out = caf::error{};
+  self.request(basp_broker(st), std::max(left, std::chrono::milliseconds{1}),
+               caf::connect_atom::value, std::move(scribe), ep.port)
+      .receive(
+          [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>& ifs) {
+            out = opened_connection{std::move(nid), std::move(published), std::move(ifs)};
+          },
+          [&](caf::error& err) { out = std::move(err); });
+  return out;
+}
+
+void connect_detached(node_state& st, endpoint ep, steady::time_point deadline,
+                      std::function<void(connect_outcome)> done) {
+  // The request travels in the spawn, not in a message: CAF's blocking mailbox hands a message
+  // over unseen by ThreadSanitizer, a new thread does not.
+  st.sys->spawn<caf::detached + caf::hidden>(
+      [&st, ep = std::move(ep), deadline, done = std::move(done)](caf::blocking_actor* self) {
+        done(open_connection(st, *self, ep, deadline, handshake_first::wait));
+      });
+}
+
 } // namespace troupe::detail

@@ -85,36 +85,23 @@ connect_outcome connect_once(detail::node_state& st, caf::scoped_actor& self, co
                              steady::time_point deadline) {
   connect_outcome out;
   // The socket the node connects itself becomes CAF's connection: see node_connect.cpp.
-  auto sock = detail::connected_socket(where, deadline);
-  if (auto* why = std::get_if<std::string>(&sock)) {
+  auto opened = detail::open_connection(st, *self, where, deadline, detail::handshake_first::no);
+  if (auto* ok = std::get_if<detail::opened_connection>(&opened)) {
+    if (ok->published)
+      out.found = peer{std::move(ok->id), caf::actor_cast<caf::actor>(ok->published)};
+    else
+      out.foreign = true;
+  } else if (auto* why = std::get_if<std::string>(&opened)) {
     out.why = std::move(*why);
-    return out;
+  } else if (auto& err = std::get<caf::error>(opened); err != caf::sec::request_timeout) {
+    out.why = st.sys->render(err);
+  } else if (st.tls) {
+    out.why = "it accepted the connection, but no TLS and CAF handshake followed (a refused TLS "
+              "handshake is reported above, or by the other node)";
+  } else {
+    out.why = "it accepted the connection but sent no CAF handshake (a node started with "
+              "--tls-cert, --tls-key and --tls-ca needs them here too)";
   }
-  auto scribe = detail::make_scribe(st, std::get<int>(sock));
-  if (!scribe) {
-    out.why = "no TLS session could be made for the connection";
-    return out;
-  }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-  self->request(detail::basp_broker(st), std::max(left, std::chrono::milliseconds{1}),
-                caf::connect_atom::value, std::move(scribe), where.port)
-      .receive(
-          [&](caf::node_id& nid, caf::strong_actor_ptr& published, std::set<std::string>&) {
-            if (published)
-              out.found = peer{std::move(nid), caf::actor_cast<caf::actor>(published)};
-            else
-              out.foreign = true;
-          },
-          [&](caf::error& err) {
-            if (err != caf::sec::request_timeout)
-              out.why = st.sys->render(err);
-            else if (st.tls)
-              out.why = "it accepted the connection, but no TLS and CAF handshake followed (a "
-                        "refused TLS handshake is reported above, or by the other node)";
-            else
-              out.why = "it accepted the connection but sent no CAF handshake (a node started "
-                        "with --tls-cert, --tls-key and --tls-ca needs them here too)";
-          });
   return out;
 }
 

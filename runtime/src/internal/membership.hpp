@@ -38,6 +38,10 @@ constexpr auto suspect_after = 2s;
 constexpr auto hello_timeout = 1s;
 // How long a goodbye waits for each member's acknowledgement at shutdown.
 constexpr auto goodbye_timeout = 1s;
+// How long a failed check of a member after a stall waits before it tries again.
+constexpr auto recheck_pause = 200ms;
+// How long a node tries to meet a member it heard of.
+constexpr auto learn_for = 10s;
 
 // Local, to the membership actor: a member checked again after a stall that has not said hello.
 using recheck_atom = caf::atom_constant<caf::atom("t_recheck")>;
@@ -81,8 +85,9 @@ struct known {
   // Counts the watches on the member's membership actor: a lost link reported by an older one
   // (the member rejoined since) is not news.
   std::uint64_t generation = 0;
-  // Whether it is being checked again after a stall of this node.
+  // Whether it is being checked again after a stall of this node, and until when.
   bool rechecking = false;
+  steady::time_point recheck_until;
 };
 
 struct membership {
@@ -104,8 +109,10 @@ struct membership {
   // still is checked again before its member is reported down.
   caf::timespan link_timeout;
   caf::timespan stall_window;
-  // Members this node is connecting to or saying hello to.
+  // Members this node is connecting to or saying hello to, and until when it tries to meet
+  // those it heard of (learn).
   std::set<caf::node_id> connecting;
+  std::map<caf::node_id, steady::time_point> learn_until;
   // While this node says goodbye: the members yet to answer, and who waits for them all.
   std::set<caf::node_id> goodbye_pending;
   std::optional<caf::response_promise> goodbye_done;
@@ -222,7 +229,12 @@ struct membership {
   void lost(context& self, const caf::node_id& id, std::uint64_t generation);
 
   // Connects to `id` again and says hello, within the connection timeout; down if it fails.
+  // The connection is opened on another thread (reconnected, recheck_failed: its outcome).
   void recheck(context& self, const caf::node_id& id, std::uint64_t generation);
+  void reconnected(context& self, const caf::node_id& id, std::uint64_t generation,
+                   const caf::node_id& found, const caf::strong_actor_ptr& spawner);
+  void recheck_failed(context& self, const caf::node_id& id, std::uint64_t generation,
+                      const caf::error& err);
 
   std::vector<member_card> alive_cards() const {
     std::vector<member_card> out{st->local_card()};
@@ -252,20 +264,31 @@ struct membership {
   }
 
   // Hears of `c`: meets it unless known, or unless it has the smaller id (it meets this node):
-  // connects, takes its card from its spawner (what the connection brings) and says hello.
+  // connects, takes its card from its spawner (what the connection brings) and says hello. A
+  // failed connection is tried again for up to `learn_for` (membership_stall.cpp says why one
+  // can fail on a slow first answer).
   void learn(context& self, const member_address& c) {
     auto own = st->node_id();
     if (c.id == own || members.count(c.id) != 0 || connecting.count(c.id) != 0 || c.id < own)
       return;
     connecting.insert(c.id);
+    auto until = learn_until.try_emplace(c.id, steady::now() + learn_for).first->second;
     auto mm = network_actor(*st);
-    auto unreachable = [this, c](caf::error& err) {
+    auto unreachable = [this, &self, c, until](caf::error& err) {
       connecting.erase(c.id);
+      if (steady::now() + recheck_pause < until) {
+        self.delayed_send(self.handle(), recheck_pause, news_atom::value, c);
+        return;
+      }
+      learn_until.erase(c.id);
       std::fprintf(stderr, "%s: warning: member %s:%u of the cluster is unreachable (%s)\n",
                    st->cfg->program.c_str(), c.host.c_str(), unsigned{c.port},
                    to_string(err).c_str());
     };
-    self.actor_core::request(mm, caf::duration{10s}, caf::connect_atom::value, c.host, c.port)
+    auto left =
+        std::max(std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now()),
+                 std::chrono::milliseconds{1});
+    self.actor_core::request(mm, caf::duration{left}, caf::connect_atom::value, c.host, c.port)
         .then(
             [this, &self, unreachable](caf::node_id&, caf::strong_actor_ptr& spawner,
                                        std::set<std::string>&) {
@@ -287,6 +310,7 @@ struct membership {
         .then(
             [this, &self, c, then](std::vector<member_address>& theirs) mutable {
               connecting.erase(c.id);
+              learn_until.erase(c.id);
               add(self, c);
               for (auto& x : theirs)
                 learn(self, x);
@@ -294,6 +318,7 @@ struct membership {
             },
             [this, c, then](caf::error& err) mutable {
               connecting.erase(c.id);
+              learn_until.erase(c.id);
               then(std::move(err));
             });
   }

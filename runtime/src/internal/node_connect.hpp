@@ -3,11 +3,16 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <set>
 #include <string>
 #include <variant>
 
 #include <caf/actor.hpp>
+#include <caf/blocking_actor.hpp>
+#include <caf/error.hpp>
 #include <caf/io/scribe.hpp>
+#include <caf/node_id.hpp>
 
 #include <troupe/endpoint.hpp>
 
@@ -29,5 +34,32 @@ caf::io::scribe_ptr make_scribe(node_state& st, int fd);
 /// The node's BASP broker: it takes a scribe with `(connect_atom, scribe_ptr, port)` and
 /// answers with the peer's node id, published actor and interface, as CAF's connect does.
 caf::actor basp_broker(node_state& st);
+
+/// A CAF connection opened by `open_connection`: the peer's node id, the actor it publishes at
+/// its port (null: none, so not a troupe node) and that actor's interface.
+struct opened_connection {
+  caf::node_id id;
+  caf::strong_actor_ptr published;
+  std::set<std::string> interface;
+};
+
+using connect_outcome = std::variant<opened_connection, std::string, caf::error>;
+
+/// Whether a connection over plain TCP waits for the other node's handshake before CAF takes
+/// it (node_connect.cpp says why). A join does not: a node that speaks TLS must see this one's
+/// plain handshake at once to say that it does not speak TLS.
+enum class handshake_first { wait, no };
+
+/// Connects a socket to `ep` and opens CAF's connection over it before `deadline`, blocking
+/// `self`: the connection, or why not -- a text when no socket connected, CAF's error after
+/// (`request_timeout`: no CAF handshake came in time).
+connect_outcome open_connection(node_state& st, caf::blocking_actor& self, const endpoint& ep,
+                                std::chrono::steady_clock::time_point deadline,
+                                handshake_first first);
+
+/// Runs `open_connection` (waiting for the handshake) on a thread of its own (a hidden, detached
+/// CAF actor) and calls `done` there with its outcome: for actors, which must not block.
+void connect_detached(node_state& st, endpoint ep, std::chrono::steady_clock::time_point deadline,
+                      std::function<void(connect_outcome)> done);
 
 } // namespace troupe::detail
