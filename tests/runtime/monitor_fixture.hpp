@@ -1,5 +1,6 @@
 // Helpers for the tests of a node's monitor over real sockets: a node with its monitor on, a GET
-// of one of its routes, and a bounded wait for the await graph to show something.
+// of one of its routes, and bounded waits for the await graph or an actor's detail to show
+// something.
 #pragma once
 
 #include <chrono>
@@ -47,6 +48,23 @@ await_graph(const troupe::node& n, const std::string& what,
       return graph;
     if (std::chrono::steady_clock::now() > deadline)
       FAIL("timed out waiting for " << what << "; last graph: " << r.body);
+    std::this_thread::yield();
+  }
+}
+
+/// Waits (at most 20 s) until `/api/v1/actors/{id}` satisfies `pred`; fails with the last answer.
+inline boost::json::object
+actor_detail(const troupe::node& n, std::uint64_t id, const std::string& what,
+             const std::function<bool(const boost::json::object&)>& pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  for (;;) {
+    auto r = monitor_get(n, "/api/v1/actors/" + std::to_string(id));
+    REQUIRE(r.status == 200);
+    auto detail = boost::json::parse(r.body).as_object();
+    if (pred(detail))
+      return detail;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("timed out waiting for " << what << "; last answer: " << r.body);
     std::this_thread::yield();
   }
 }

@@ -96,7 +96,7 @@ response route(const request& req, source& src) {
         200, awaits::graph_json(src.await_graph(), std::chrono::system_clock::now()), json_type);
   if (path == "/api/v1/actors")
     return actors_response(src, query);
-  return actor_response(src.actors(), path.substr(actor_prefix.size()));
+  return actor_response(src, path.substr(actor_prefix.size()));
 }
 
 } // namespace
