@@ -27,29 +27,21 @@ troupe::behavior relay(troupe::context& self) {
 TEST_CASE("an actor's await chain follows a reply awaited on another node through that node's "
           "awaits",
           "[runtime][monitor]") {
-  troupe::node_config server_cfg{"server"};
-  server_cfg.threads = 1;
-  server_cfg.listen = troupe::endpoint{"127.0.0.1", 0};
-  server_cfg.add_actor_type("holder", troupe::make_factory<>(holder));
-  server_cfg.add_actor_type("relay", troupe::make_factory<>(relay));
-  auto server = troupe::node::start(std::move(server_cfg));
-  REQUIRE(server);
-  troupe::node_config client_cfg{"client"};
-  client_cfg.threads = 1;
-  client_cfg.join = server->listening();
-  auto client = troupe::node::start(std::move(client_cfg));
-  REQUIRE(client);
-  auto far_holder = client->spawn_remote(*client->joined(), "holder", caf::make_message(), 20s);
-  auto far_relay = client->spawn_remote(*client->joined(), "relay", caf::make_message(), 20s);
+  auto [server, client] = start_joined_nodes([](troupe::node_config& cfg) {
+    cfg.add_actor_type("holder", troupe::make_factory<>(holder));
+    cfg.add_actor_type("relay", troupe::make_factory<>(relay));
+  });
+  auto far_holder = client.spawn_remote(*client.joined(), "holder", caf::make_message(), 20s);
+  auto far_relay = client.spawn_remote(*client.joined(), "relay", caf::make_message(), 20s);
   REQUIRE(far_holder);
   REQUIRE(far_relay);
   auto head =
-      troupe::spawn(*client, {.name = "head"},
+      troupe::spawn(client, {.name = "head"},
                     [r = *far_relay, h = *far_holder](troupe::context& self) -> troupe::task<> {
                       (void)co_await troupe::request<int>(self, r, 1h, h);
                     });
-  auto server_address = server->listening()->to_string();
-  auto detail = actor_detail(*client, head.id(), "head -> relay -> holder, across nodes",
+  auto server_address = server.listening()->to_string();
+  auto detail = actor_detail(client, head.id(), "head -> relay -> holder, across nodes",
                              [](auto& d) { return d.at("await_chain").as_array().size() == 2; });
   auto& links = detail.at("await_chain").as_array();
   CHECK(links[0].at("from").as_int64() == static_cast<std::int64_t>(head.id()));
