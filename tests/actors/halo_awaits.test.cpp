@@ -1,5 +1,6 @@
 // The await graph of tile grids and collectives: a halo exchange names the neighbours whose halo
-// of the step has not come, a collective the member it waits for (`/api/v1/awaits`).
+// of the step has not come, a collective the member it waits for (`/api/v1/awaits`), and an
+// actor's await chain follows those awaits (`/api/v1/actors/{id}`).
 #include "group_fixture.hpp"
 
 #include <boost/json.hpp>
@@ -22,6 +23,19 @@ std::vector<std::uint64_t> awaited_by(const json::object& graph, const caf::acto
     if (e.at("kind").as_string() == kind &&
         e.at("from").at("actor").as_int64() == static_cast<std::int64_t>(from.id()))
       out.push_back(static_cast<std::uint64_t>(e.at("to").at("actor").as_int64()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The links of an actor's await chain (`/api/v1/actors/{id}`) at `depth` of kind `kind`, as
+// "from>to" pairs of ids, in ascending order.
+std::vector<std::pair<std::uint64_t, std::uint64_t>>
+chain_links(const json::object& detail, std::size_t depth, std::string_view kind) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  for (auto& l : detail.at("await_chain").as_array())
+    if (l.at("kind").as_string() == kind &&
+        l.at("depth").as_int64() == static_cast<std::int64_t>(depth))
+      out.emplace_back(l.at("from").as_int64(), l.at("to").as_int64());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -104,4 +118,51 @@ TEST_CASE("a collective with a member missing names that member in the await gra
   await_members(n, g);
   for (auto& l : out->get())
     CHECK(l == std::vector<std::string>{"ok 4.000000"});
+}
+
+TEST_CASE("a tile's await chain names the neighbour whose halo has not come, with kind halo",
+          "[actors][halo][monitor]") {
+  auto n = group_node(2);
+  auto layout = ta::tile_layout::make(9, 9, 3, 3).value();
+  auto out = std::make_shared<lines>(9);
+  constexpr std::size_t centre = 4;
+  auto g = ta::spawn_group(n, 9, {.name = "tile"}, stalling_part, layout, centre, out);
+  using link = std::pair<std::uint64_t, std::uint64_t>;
+  // Tile 1 (top middle) needs the centre's halo; the centre awaits the test's int, no actor.
+  auto detail =
+      actor_detail(n, g[1].id(), "tile 1's chain naming the centre with kind halo", [&](auto& d) {
+        return chain_links(d, 1, "halo") == std::vector<link>{{g[1].id(), g[centre].id()}};
+      });
+  auto& first = detail.at("await_chain").as_array().front().as_object();
+  CHECK(first.at("peer_here").as_bool());
+  CHECK(first.at("peer").at("id").as_int64() == static_cast<std::int64_t>(g[centre].id()));
+  CHECK(detail.at("await_chain").as_array().size() == 1);
+  CHECK_FALSE(detail.at("cycle").as_bool());
+  caf::anon_send(g[centre], 1);
+  await_members(n, g);
+}
+
+TEST_CASE("a collective member's await chain names the missing member, through the member it "
+          "awaits",
+          "[actors][collectives][monitor]") {
+  auto n = group_node(2);
+  auto out = std::make_shared<lines>(4);
+  constexpr std::size_t missing = 3;
+  auto g = ta::spawn_group(n, 4, {.name = "member"}, stalling_member, missing, out);
+  using link = std::pair<std::uint64_t, std::uint64_t>;
+  // Rank 0 waits for rank 2, which waits for the missing rank 3.
+  auto detail =
+      actor_detail(n, g[0].id(), "rank 0's chain reaching rank 3 through rank 2", [&](auto& d) {
+        return chain_links(d, 1, "collective") == std::vector<link>{{g[0].id(), g[2].id()}} &&
+               chain_links(d, 2, "collective") == std::vector<link>{{g[2].id(), g[missing].id()}};
+      });
+  CHECK(detail.at("await_chain").as_array().size() == 2);
+  CHECK_FALSE(detail.at("cycle").as_bool());
+  auto one = actor_detail(n, g[1].id(), "rank 1's chain naming rank 3", [&](auto& d) {
+    return chain_links(d, 1, "collective") == std::vector<link>{{g[1].id(), g[missing].id()}};
+  });
+  CHECK(one.at("await_chain").as_array().front().at("peer").at("id").as_int64() ==
+        static_cast<std::int64_t>(g[missing].id()));
+  caf::anon_send(g[missing], 1);
+  await_members(n, g);
 }

@@ -1,5 +1,7 @@
 // The monitor's actor list in pages: a default limit, offset and `next` to walk every actor
-// once, counts of all and of matching actors, and 400s that name a bad limit or offset.
+// once, counts of all and of matching actors, 400s that name a bad limit or offset, and pages
+// that agree with the whole list and with each actor's own route.
+#include <algorithm>
 #include <map>
 
 #include <boost/json.hpp>
@@ -57,6 +59,46 @@ std::map<std::int64_t, int> walk(const troupe::node& n, const std::string& first
   }
 }
 
+// `count` actors of type "counter" named counter-N, actor N handling N % 5 messages; returns
+// once the node's snapshot shows every one handled (bounded).
+std::vector<caf::actor> spawn_counters(troupe::node& n, int count) {
+  std::vector<caf::actor> out;
+  for (int i = 0; i < count; ++i)
+    out.push_back(troupe::spawn(n, {.name = "counter-" + std::to_string(i), .type = "counter"},
+                                [](troupe::context&) -> troupe::behavior { return {[](int) {}}; }));
+  std::uint64_t expected = 0;
+  for (int i = 0; i < count; ++i)
+    for (int k = 0; k < i % 5; ++k, ++expected)
+      caf::anon_send(out[static_cast<std::size_t>(i)], k);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  for (;;) {
+    std::uint64_t handled = 0;
+    for (auto& a : n.snapshot().actors)
+      if (a.type == "counter")
+        handled += a.received;
+    if (handled == expected)
+      return out;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("the counters handled " << handled << " of " << expected << " messages in 20 s");
+    std::this_thread::yield();
+  }
+}
+
+// The ids of a page, in its order.
+std::vector<std::int64_t> ids_of(const json::object& page) {
+  std::vector<std::int64_t> out;
+  for (auto& a : page.at("actors").as_array())
+    out.push_back(a.at("id").as_int64());
+  return out;
+}
+
+// An actor's JSON without what depends on the moment it was read (how long its awaits waited).
+json::object settled(json::object actor) {
+  for (auto& w : actor.at("awaits").as_array())
+    w.as_object().erase("waiting_seconds");
+  return actor;
+}
+
 } // namespace
 
 TEST_CASE("the monitor's actor list answers one page of 500 by default and says how to go on",
@@ -112,5 +154,78 @@ TEST_CASE("the monitor's actor list answers a bad limit or offset with a 400 nam
     INFO(query << ": " << r.body);
     CHECK(r.status == 400);
     CHECK(json::parse(r.body).at("parameter").as_string() == parameter);
+  }
+}
+
+TEST_CASE("the monitor's actor pages carry the same fields as each actor's own route",
+          "[runtime][monitor]") {
+  auto n = start_monitored();
+  auto pagers = spawn_pagers(n, 30);
+  auto counters = spawn_counters(n, 30);
+  for (auto query : {"/api/v1/actors", "/api/v1/actors?filter=counter&sort=-received&limit=12",
+                     "/api/v1/actors?filter=pager&sort=name&offset=5&limit=10"}) {
+    auto page = get_json(n, query);
+    REQUIRE(!page.at("actors").as_array().empty());
+    for (auto& a : page.at("actors").as_array()) {
+      auto id = a.at("id").as_int64();
+      auto own = get_json(n, "/api/v1/actors/" + std::to_string(id));
+      INFO(query << ": actor " << id);
+      CHECK(json::serialize(settled(a.as_object())) ==
+            json::serialize(settled(own.at("actor").as_object())));
+    }
+  }
+}
+
+TEST_CASE("the monitor's sorted, filtered and offset pages hold the ids of the sorted whole list",
+          "[runtime][monitor]") {
+  auto n = start_monitored();
+  auto pagers = spawn_pagers(n, 40);
+  auto counters = spawn_counters(n, 60);
+  // The whole list once (every field), sorted here as the monitor documents it: numbers
+  // descending, text ascending, `-` reverses, ties by id.
+  auto all = get_json(n, "/api/v1/actors?limit=10000");
+  std::vector<json::object> actors;
+  for (auto& a : all.at("actors").as_array())
+    actors.push_back(a.as_object());
+  struct sorted_query {
+    std::string sort;
+    std::string filter;
+    std::function<bool(const json::object&, const json::object&)> less;
+  };
+  auto received = [](const json::object& x, const json::object& y) {
+    return x.at("received").as_int64() > y.at("received").as_int64();
+  };
+  auto name = [](const json::object& x, const json::object& y) {
+    return x.at("name").as_string() < y.at("name").as_string();
+  };
+  for (auto& q :
+       {sorted_query{"-received", "counter", [&](auto&x, auto&y) { return received(y, x); }},
+        sorted_query{"received", "", received}, sorted_query{"name", "er-1", name},
+        sorted_query{"-name", "", [&](auto&x, auto&y) { return name(y, x); }},
+        sorted_query{"type", "", [](auto&x, auto&y) {
+                       return x.at("type").as_string() < y.at("type").as_string();
+                     }}}) {
+    std::vector<json::object> kept;
+    for (auto& a : actors)
+      if (q.filter.empty() || a.at("name").as_string().find(q.filter) != json::string::npos)
+        kept.push_back(a);
+    std::sort(kept.begin(), kept.end(), [&](const json::object& x, const json::object& y) {
+      if (q.less(x, y) || q.less(y, x))
+        return q.less(x, y);
+      return x.at("id").as_int64() < y.at("id").as_int64();
+    });
+    for (auto [offset, limit] : {std::pair{0, 7}, {3, 11}, {9, 500}}) {
+      auto query = "/api/v1/actors?sort=" + q.sort +
+                   (q.filter.empty() ? "" : "&filter=" + q.filter) +
+                   "&offset=" + std::to_string(offset) + "&limit=" + std::to_string(limit);
+      auto page = get_json(n, query);
+      std::vector<std::int64_t> expected;
+      for (auto i = static_cast<std::size_t>(offset);
+           i < kept.size() && i < static_cast<std::size_t>(offset + limit); ++i)
+        expected.push_back(kept[i].at("id").as_int64());
+      INFO(query);
+      CHECK(page.at("matched").as_int64() == static_cast<std::int64_t>(kept.size()));
+      CHECK(ids_of(page) == expected);
+    }
   }
 }

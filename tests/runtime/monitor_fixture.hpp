@@ -1,5 +1,6 @@
 // Helpers for the tests of a node's monitor over real sockets: a node with its monitor on, a GET
-// of one of its routes, and a bounded wait for the await graph to show something.
+// of one of its routes, and bounded waits for the await graph or an actor's detail to show
+// something.
 #pragma once
 
 #include <chrono>
@@ -34,21 +35,61 @@ inline http_response monitor_get(const troupe::node& n, const std::string& path)
   return c.response(std::chrono::seconds{10});
 }
 
-/// Waits (at most 20 s) until `/api/v1/awaits` satisfies `pred`; fails with the last answer.
+/// Asks `path` of the node's monitor until its JSON object satisfies `pred` (at most 20 s); fails
+/// naming `what` with the last answer.
+inline boost::json::object
+poll_monitor(const troupe::node& n, const std::string& path, const std::string& what,
+             const std::function<bool(const boost::json::object&)>& pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  for (;;) {
+    auto r = monitor_get(n, path);
+    REQUIRE(r.status == 200);
+    auto answer = boost::json::parse(r.body).as_object();
+    if (pred(answer))
+      return answer;
+    if (std::chrono::steady_clock::now() > deadline)
+      FAIL("timed out waiting for " << what << "; last answer of " << path << ": " << r.body);
+    std::this_thread::yield();
+  }
+}
+
+/// Waits until `/api/v1/awaits` satisfies `pred`.
 inline boost::json::object
 await_graph(const troupe::node& n, const std::string& what,
             const std::function<bool(const boost::json::object&)>& pred) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
-  for (;;) {
-    auto r = monitor_get(n, "/api/v1/awaits");
-    REQUIRE(r.status == 200);
-    auto graph = boost::json::parse(r.body).as_object();
-    if (pred(graph))
-      return graph;
-    if (std::chrono::steady_clock::now() > deadline)
-      FAIL("timed out waiting for " << what << "; last graph: " << r.body);
-    std::this_thread::yield();
-  }
+  return poll_monitor(n, "/api/v1/awaits", what, pred);
+}
+
+/// Waits until `/api/v1/actors/{id}` satisfies `pred`.
+inline boost::json::object
+actor_detail(const troupe::node& n, std::uint64_t id, const std::string& what,
+             const std::function<bool(const boost::json::object&)>& pred) {
+  return poll_monitor(n, "/api/v1/actors/" + std::to_string(id), what, pred);
+}
+
+/// Two nodes of one worker each in this process, joined over TCP on 127.0.0.1: `server`
+/// listens, with the actor types `register_types` adds; `client` joined it.
+struct joined_nodes {
+  troupe::node server;
+  troupe::node client;
+};
+
+inline joined_nodes
+start_joined_nodes(const std::function<void(troupe::node_config&)>& register_types) {
+  troupe::node_config server_cfg{"server"};
+  server_cfg.threads = 1;
+  server_cfg.listen = troupe::endpoint{"127.0.0.1", 0};
+  register_types(server_cfg);
+  auto server = troupe::node::start(std::move(server_cfg));
+  if (!server)
+    FAIL("the server node did not start: " << server.error().message());
+  troupe::node_config client_cfg{"client"};
+  client_cfg.threads = 1;
+  client_cfg.join = server->listening();
+  auto client = troupe::node::start(std::move(client_cfg));
+  if (!client)
+    FAIL("the client node did not join: " << client.error().message());
+  return {std::move(*server), std::move(*client)};
 }
 
 } // namespace troupe::test

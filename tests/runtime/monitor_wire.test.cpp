@@ -53,28 +53,19 @@ double total(const std::string& text, const std::string& family, std::string* pe
 TEST_CASE("the counters of messages and bytes between two nodes grow by at least what one sent "
           "the other",
           "[runtime][monitor]") {
-  troupe::node_config server_cfg{"server"};
-  server_cfg.threads = 1;
-  server_cfg.listen = troupe::endpoint{"127.0.0.1", 0};
-  server_cfg.add_actor_type("sink", troupe::make_factory<>(sink));
-  auto server = troupe::node::start(std::move(server_cfg));
-  REQUIRE(server);
-  troupe::node_config client_cfg{"client"};
-  client_cfg.threads = 1;
-  client_cfg.join = server->listening();
-  auto client = troupe::node::start(std::move(client_cfg));
-  REQUIRE(client);
-  auto remote = client->spawn_remote(*client->joined(), "sink", caf::make_message(), 20s);
+  auto [server, client] = start_joined_nodes(
+      [](troupe::node_config& cfg) { cfg.add_actor_type("sink", troupe::make_factory<>(sink)); });
+  auto remote = client.spawn_remote(*client.joined(), "sink", caf::make_message(), 20s);
   REQUIRE(remote);
-  REQUIRE(send_then_ask(*client, *remote, 0, 0) == 0);
+  REQUIRE(send_then_ask(client, *remote, 0, 0) == 0);
 
-  auto sent_before = metrics(*client);
-  auto received_before = metrics(*server);
+  auto sent_before = metrics(client);
+  auto received_before = metrics(server);
   constexpr int n = 200;
   constexpr std::size_t size = 1000;
-  REQUIRE(send_then_ask(*client, *remote, n, size) == n); // all of them arrived
-  auto sent = metrics(*client);
-  auto received = metrics(*server);
+  REQUIRE(send_then_ask(client, *remote, n, size) == n); // all of them arrived
+  auto sent = metrics(client);
+  auto received = metrics(server);
 
   std::string peer;
   auto grew = [](const std::string& before, const std::string& after, const std::string& family,
@@ -82,7 +73,7 @@ TEST_CASE("the counters of messages and bytes between two nodes grow by at least
     return total(after, family, peers) - total(before, family);
   };
   CHECK(grew(sent_before, sent, "troupe_remote_messages_sent_total", &peer) >= n);
-  CHECK(peer == "{peer=\"" + server->listening()->to_string() + "\"}");
+  CHECK(peer == "{peer=\"" + server.listening()->to_string() + "\"}");
   CHECK(grew(sent_before, sent, "troupe_network_sent_bytes_total") >= n * size);
   CHECK(grew(received_before, received, "troupe_remote_messages_received_total") >= n);
   CHECK(grew(received_before, received, "troupe_network_received_bytes_total") >= n * size);

@@ -150,6 +150,30 @@ TEST_CASE("the detail shows an actor's awaits and its chain, and says so when it
   CHECK_THAT(lines.back(), Catch::StartsWith("CYCLE"));
 }
 
+TEST_CASE("the detail indents an await chain's branches by depth and names their kinds and nodes",
+          "[tools][troupe-top]") {
+  auto lines = detail_lines(object_of(R"({
+      "actor":{"id":5,"name":"tile-1","type":"tile","state":"suspended","awaits":[]},
+      "await_chain":[
+        {"from":5,"kind":"halo","to":9,"depth":1,"peer_here":true,
+         "peer":{"id":9,"name":"tile-4","state":"suspended","awaits":[{"kind":"timer"}]}},
+        {"from":9,"kind":"collective","to":3,"depth":2,"peer_here":false,
+         "peer_node":"b:2","peer_name":"member-3"},
+        {"from":3,"from_node":"b:2","kind":"reply","awaits_reply_from":5,"to":5,"depth":3,
+         "peer_here":true,"cycle":true},
+        {"from":5,"kind":"halo","to":7,"depth":1,"peer_here":true,"seen":true}],
+      "cycle":true,"truncated":true})"),
+                            "a:1");
+  REQUIRE(lines.size() == 10);
+  CHECK(lines[3] == "await chain:");
+  CHECK(lines[4] == "  5 awaits halo from 9 \"tile-4\" suspended, which awaits timer");
+  CHECK(lines[5] == "    9 awaits collective from 3 \"member-3\" on b:2");
+  CHECK(lines[6] == "      3@b:2 awaits a reply from 5  [CYCLE]");
+  CHECK(lines[7] == "  5 awaits halo from 7 (its awaits above)");
+  CHECK_THAT(lines[8], Catch::StartsWith("CYCLE"));
+  CHECK_THAT(lines[9], Catch::StartsWith("... the chain goes on"));
+}
+
 TEST_CASE("the await graph lists its cycles first and marks the edges on them",
           "[tools][troupe-top]") {
   auto lines = graph_lines(object_of(R"({

@@ -161,24 +161,46 @@ std::vector<std::string> detail_lines(const json::object& detail, const std::str
       if (!l.is_object())
         continue;
       auto& link = l.as_object();
-      std::string line = "  " + fixed(number_of(link, "from"), 0) + " awaits a reply from " +
-                         fixed(number_of(link, "awaits_reply_from"), 0);
+      // Each link is indented by its depth: the awaits of the actor a link names follow it.
+      auto depth = static_cast<std::size_t>(std::max(1.0, number_of(link, "depth")));
+      auto kind = text_of(link, "kind");
+      auto to = link.contains("to") ? number_of(link, "to") : number_of(link, "awaits_reply_from");
+      std::string line = std::string(2 * depth, ' ') + fixed(number_of(link, "from"), 0);
+      if (auto from_node = text_of(link, "from_node"); !from_node.empty())
+        line += "@" + from_node;
+      line += (kind.empty() || kind == "reply" ? " awaits a reply from "
+                                               : " awaits " + kind + " from ") +
+              fixed(to, 0);
       auto here = link.find("peer_here");
       auto peer = link.find("peer");
       if (here != link.end() && here->value().is_bool() && !here->value().as_bool()) {
-        line += " (on another node)";
+        auto node = text_of(link, "peer_node");
+        auto name = text_of(link, "peer_name");
+        line += node.empty() ? " (on another node)"
+                             : (name.empty() ? "" : " \"" + name + "\"") + " on " + node;
+        if (auto problem = text_of(link, "peer_node_problem"); !problem.empty())
+          line += " (" + problem + ")";
       } else if (peer != link.end() && peer->value().is_object()) {
         auto& p = peer->value().as_object();
         line += " \"" + text_of(p, "name") + "\" " + text_of(p, "state");
         if (auto pw = array_at(p, "awaits"); pw && !pw->empty() && pw->front().is_object())
           line += ", which awaits " + describe_await(pw->front().as_object());
       }
+      if (auto c = link.find("cycle");
+          c != link.end() && c->value().is_bool() && c->value().as_bool())
+        line += "  [CYCLE]";
+      else if (auto seen = link.find("seen");
+               seen != link.end() && seen->value().is_bool() && seen->value().as_bool())
+        line += " (its awaits above)";
       out.push_back(std::move(line));
     }
   }
   if (auto c = detail.find("cycle");
       c != detail.end() && c->value().is_bool() && c->value().as_bool())
     out.push_back("CYCLE: the chain comes back to an actor already in it (a deadlock)");
+  if (auto t = detail.find("truncated");
+      t != detail.end() && t->value().is_bool() && t->value().as_bool())
+    out.push_back("... the chain goes on: the node lists 32 levels and 1,000 links at most");
   return out;
 }
 

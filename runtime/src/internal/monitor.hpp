@@ -24,6 +24,7 @@
 #include <troupe/snapshot.hpp>
 
 #include "await_graph.hpp"
+#include "snapshot_pass.hpp"
 
 namespace troupe::detail {
 class node_state;
@@ -113,8 +114,18 @@ public:
   virtual ~source() = default;
   virtual node_view node() = 0;
   virtual troupe::snapshot actors() = 0;
+  /// Every live actor with only `fields` (`read_fields`) read besides its id, in any order:
+  /// what a page's order and filter need. By default the whole snapshot.
+  virtual troupe::snapshot actor_keys(unsigned fields) {
+    (void)fields;
+    return actors();
+  }
+  /// Every field of the live actors among `ids` (ascending), by id; an actor that ended is not
+  /// there. By default taken from the whole snapshot (monitor/actors_page.cpp).
+  virtual std::vector<actor_info> actors_by_id(const std::vector<std::uint64_t>& ids);
   virtual std::vector<type_view> types() = 0;
-  /// Every member's await edges; by default this node's only, named by its `node()` address.
+  /// Every member's await edges, this node's first; by default this node's only, named by its
+  /// `node()` address.
   virtual std::vector<awaits::member_edges> await_graph();
   /// Called about once a second: takes the samples that rates are computed from.
   virtual void sample() {
@@ -175,10 +186,16 @@ inline constexpr std::size_t default_actors_limit = 500;
 inline constexpr std::size_t max_actors_limit = 10'000;
 /// `/api/v1/actors` with its query (sort, filter, offset, limit): one page of the matching
 /// actors, `total` and `matched` counts, and `next` (the query of the next page) unless it is the
-/// last; an error names the bad parameter.
-response actors_response(const troupe::snapshot& snap, std::string_view query);
-/// `/api/v1/actors/{id}` with the actor's await chain.
-response actor_response(const troupe::snapshot& snap, std::string_view id);
+/// last; an error names the bad parameter. Reads of every actor only what the order and the
+/// filter need, then every field of the page's actors (monitor/actors_page.cpp).
+response actors_response(source& src, std::string_view query);
+/// How deep `/api/v1/actors/{id}` follows an await chain, and how many links it lists at most.
+inline constexpr std::size_t chain_max_depth = 32;
+inline constexpr std::size_t chain_max_links = 1000;
+/// `/api/v1/actors/{id}` with the actor's await chain through the cluster's await graph
+/// (`source::await_graph`): every await that names whom it waits for, depth first, each actor's
+/// awaits listed once, up to a cycle, `chain_max_depth` or `chain_max_links` (monitor/actor_chain.cpp).
+response actor_response(source& src, std::string_view id);
 /// `GET /api/v1/sim`, and `POST /api/v1/sim/pause|resume|stop|params` (monitor/sim.cpp).
 response sim_response(source& src);
 response steer_response(source& src, std::string_view what, std::string_view body);

@@ -77,6 +77,17 @@ public:
     return take_snapshot(st_);
   }
 
+  troupe::snapshot actor_keys(unsigned fields) override {
+    troupe::snapshot out;
+    out.taken = std::chrono::system_clock::now();
+    out.actors = read_actors(st_, fields);
+    return out;
+  }
+
+  std::vector<actor_info> actors_by_id(const std::vector<std::uint64_t>& ids) override {
+    return read_actors(st_, ids);
+  }
+
   std::vector<awaits::member_edges> await_graph() override {
     return awaits::gather(st_);
   }

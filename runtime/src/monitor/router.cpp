@@ -95,8 +95,8 @@ response route(const request& req, source& src) {
     return text_response(
         200, awaits::graph_json(src.await_graph(), std::chrono::system_clock::now()), json_type);
   if (path == "/api/v1/actors")
-    return actors_response(src.actors(), query);
-  return actor_response(src.actors(), path.substr(actor_prefix.size()));
+    return actors_response(src, query);
+  return actor_response(src, path.substr(actor_prefix.size()));
 }
 
 } // namespace
