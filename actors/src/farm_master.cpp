@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 
 #include <troupe/actors/farm.hpp>
 #include <troupe/spawn.hpp>
@@ -53,6 +52,7 @@ public:
       pending_.push_back(i);
       outcomes_[i].id = i;
     }
+    owner_.assign(tasks_.size(), nullptr);
     held_ = opts_.prefetch + 1;
     limit_ =
         opts_.in_flight > 0 ? opts_.in_flight : held_ * (plan.local.size() + plan.remote.size());
@@ -65,22 +65,24 @@ public:
   void on_ready(const farm_ready& r) {
     if (r.farm != id_ || done_)
       return;
+    auto w = workers_.find(r.worker.address());
+    if (w == workers_.end())
+      return; // ended since
     for (std::size_t k = 0; k < held_; ++k)
-      idle_.push_back(r.worker);
+      idle_.push_back(&w->second);
     dispatch();
   }
 
   void on_result(farm_result& r) {
     if (r.farm != id_ || done_)
       return;
-    auto owner = assigned_.find(r.id);
-    if (owner == assigned_.end())
-      return; // a task already settled: never counted twice
-    if (auto w = workers_.find(owner->second); w != workers_.end()) {
-      std::erase(w->second.jobs, r.id);
-      idle_.push_back(w->second.handle); // a result means room for the next task
-    }
-    assigned_.erase(owner);
+    if (r.id >= owner_.size() || owner_[r.id] == nullptr)
+      return; // a task already settled (or never handed out): never counted twice
+    auto* w = owner_[r.id];
+    std::erase(w->jobs, r.id);
+    idle_.push_back(w); // a result means room for the next task
+    owner_[r.id] = nullptr;
+    --assigned_;
     outcomes_[r.id].value = std::move(r.value);
     settle(r.id);
     dispatch();
@@ -92,16 +94,17 @@ public:
     auto w = workers_.find(news.worker);
     if (w == workers_.end())
       return;
+    std::erase(idle_, &w->second);
     auto info = std::move(w->second);
     workers_.erase(w);
-    std::erase_if(idle_, [&](const caf::actor& a) { return a.address() == news.worker; });
     ++summary_.workers_lost;
     // Its tasks, newest first so that the one it ran ends up first in line again. Only the
     // oldest had started (a worker runs its tasks in order): the others cost no attempt.
     auto why = news.how ? std::string{"it ended before answering"} : news.how.error().message();
     for (auto k = info.jobs.size(); k-- > 0;) {
       auto id = info.jobs[k];
-      assigned_.erase(id);
+      owner_[id] = nullptr;
+      --assigned_;
       if (k > 0) {
         --outcomes_[id].attempts;
         pending_.push_front(id);
@@ -139,18 +142,16 @@ private:
   }
 
   void dispatch() {
-    while (!idle_.empty() && !pending_.empty() && assigned_.size() < limit_) {
-      auto w = std::move(idle_.front());
+    while (!idle_.empty() && !pending_.empty() && assigned_ < limit_) {
+      auto* w = idle_.front();
       idle_.pop_front();
-      auto info = workers_.find(w.address());
-      if (info == workers_.end())
-        continue; // ended since it asked
       auto id = pending_.front();
       pending_.pop_front();
       ++outcomes_[id].attempts;
-      info->second.jobs.push_back(id);
-      assigned_.emplace(id, w.address());
-      self_.send(w, farm_job{id_, id, false, tasks_[id]});
+      w->jobs.push_back(id);
+      owner_[id] = w;
+      ++assigned_;
+      self_.send(w->handle, farm_job{id_, id, false, tasks_[id]});
     }
   }
 
@@ -199,9 +200,12 @@ private:
   std::function<void(const farm_entry&)> on_done_;
   progress shown_;
   std::deque<std::uint64_t> pending_;
-  std::deque<caf::actor> idle_;
+  // The workers (a map: its records stay put while others come and go), a worker once per task
+  // it has room for, and which worker holds each task (null: none; by task id).
   std::map<caf::actor_addr, worker_info> workers_;
-  std::unordered_map<std::uint64_t, caf::actor_addr> assigned_;
+  std::deque<worker_info*> idle_;
+  std::vector<worker_info*> owner_;
+  std::size_t assigned_ = 0;
   /// Tasks a worker holds at once: the one it runs and `prefetch` more.
   std::size_t held_ = 1;
   std::size_t limit_ = 0;
