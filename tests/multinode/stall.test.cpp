@@ -72,6 +72,22 @@ std::string down_event(process& p, const std::string& addr, std::string_view wha
   return state == "suspect" ? await_line(p, "event " + addr + " ", start_timeout, what) : state;
 }
 
+// Stops c until both others reported it down: past their connection timeout, as a starved
+// process. c stays stopped.
+void stop_until_dropped(three_members& m) {
+  auto c_addr = m.c.address();
+  m.c.proc.signal(SIGSTOP);
+  CHECK(down_event(m.a.proc, c_addr, "a's report of stopped c") == "down");
+  CHECK(down_event(m.b.proc, c_addr, "b's report of stopped c") == "down");
+}
+
+// a and b take c back once it said hello again.
+void check_taken_back(three_members& m) {
+  auto c_addr = m.c.address();
+  CHECK(await_line(m.a.proc, "event " + c_addr + " ", start_timeout, "a's event about c") == "up");
+  CHECK(await_line(m.b.proc, "event " + c_addr + " ", start_timeout, "b's event about c") == "up");
+}
+
 } // namespace
 
 TEST_CASE("a member stopped past the connection timeout reports nobody down when it wakes, and "
@@ -81,21 +97,14 @@ TEST_CASE("a member stopped past the connection timeout reports nobody down when
   // end within it, and took over 2 s under ThreadSanitizer on a loaded machine.
   three_members m{{"--middleman.connection-timeout=8s"}};
   auto& [a, b, c] = m;
-  auto c_addr = c.address();
-
-  // Stopped until both others dropped it: past their connection timeout, as a starved process.
-  c.proc.signal(SIGSTOP);
-  CHECK(down_event(a.proc, c_addr, "a's report of stopped c") == "down");
-  CHECK(down_event(b.proc, c_addr, "b's report of stopped c") == "down");
+  stop_until_dropped(m);
   c.proc.signal(SIGCONT);
 
   auto seen = until_settled(c.proc, {a.address(), b.address()}, "c's events once it runs again");
   INFO("c saw: a: " << seen[a.address()] << "; b: " << seen[b.address()]);
   CHECK(seen[a.address()].find("down") == std::string::npos);
   CHECK(seen[b.address()].find("down") == std::string::npos);
-  // c said hello again: the others list it as up.
-  CHECK(await_line(a.proc, "event " + c_addr + " ", start_timeout, "a's event about c") == "up");
-  CHECK(await_line(b.proc, "event " + c_addr + " ", start_timeout, "b's event about c") == "up");
+  check_taken_back(m);
 }
 
 TEST_CASE("a member that wakes from a stall finds members that paused while it checked them up, "
@@ -103,10 +112,7 @@ TEST_CASE("a member that wakes from a stall finds members that paused while it c
           "[multinode][cluster][stall]") {
   three_members m{{"--middleman.connection-timeout=8s"}};
   auto& [a, b, c] = m;
-  auto c_addr = c.address();
-  c.proc.signal(SIGSTOP);
-  CHECK(down_event(a.proc, c_addr, "a's report of stopped c") == "down");
-  CHECK(down_event(b.proc, c_addr, "b's report of stopped c") == "down");
+  stop_until_dropped(m);
 
   // c wakes to find its links gone and checks a and b again, while they stand still for less
   // than the connection timeout: their handshakes come late, and CAF closes a connection whose
@@ -127,8 +133,7 @@ TEST_CASE("a member that wakes from a stall finds members that paused while it c
                     << c.proc.err());
   CHECK(seen[a.address()] == "up ");
   CHECK(seen[b.address()] == "up ");
-  CHECK(await_line(a.proc, "event " + c_addr + " ", start_timeout, "a's event about c") == "up");
-  CHECK(await_line(b.proc, "event " + c_addr + " ", start_timeout, "b's event about c") == "up");
+  check_taken_back(m);
 }
 
 TEST_CASE("members stopped together past the connection timeout report nobody down when they "
