@@ -71,6 +71,7 @@ TEST_CASE("members whose process is killed make the others' allreduce fail namin
     CHECK_THAT(second, Catch::StartsWith("allreduce #1 on group ") &&
                            (Catch::Contains(": rank 1, remote actor (id ") ||
                             Catch::Contains(": rank 3, remote actor (id ")) &&
-                           Catch::EndsWith(" ended with exit_reason(remote_link_unreachable)"));
+                           Catch::EndsWith(" ended with exit_reason(remote_link_unreachable): the "
+                                           "connection to its node broke or timed out"));
   }
 }
