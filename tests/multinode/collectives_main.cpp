@@ -21,6 +21,8 @@
 #include <troupe/remote.hpp>
 #include <troupe/troupe.hpp>
 
+#include "describe_error.hpp"
+
 using namespace std::chrono_literals;
 namespace ta = troupe::actors;
 using ta::block;
@@ -49,14 +51,7 @@ block awkward() {
   return block{{1.5, -0.0, nan_payload, std::numeric_limits<double>::denorm_min(), -3.25}};
 }
 
-// "name: message" for troupe's codes, "category value: message" for others.
-std::string describe(const troupe::error& e) {
-  auto& category = e.code().category();
-  auto code = category == troupe::error_category()
-                  ? std::string{troupe::to_string(static_cast<troupe::errc>(e.code().value()))}
-                  : std::string{category.name()} + " " + std::to_string(e.code().value());
-  return code + ": " + e.message();
-}
+using troupe::test::describe;
 
 bool same_bits(const block& a, const block& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;

@@ -18,6 +18,8 @@
 #include <troupe/remote.hpp>
 #include <troupe/troupe.hpp>
 
+#include "describe_error.hpp"
+
 using namespace std::chrono_literals;
 
 // The message types live in a named namespace, as a user's would.
@@ -58,14 +60,7 @@ using down_atom = caf::atom_constant<caf::atom("down")>;
 using quit_atom = caf::atom_constant<caf::atom("quit")>;
 using watched_atom = caf::atom_constant<caf::atom("watched")>;
 
-// "name: message" for troupe's codes, "category value: message" for others.
-std::string describe(const troupe::error& e) {
-  auto& category = e.code().category();
-  auto code = category == troupe::error_category()
-                  ? std::string{troupe::to_string(static_cast<troupe::errc>(e.code().value()))}
-                  : std::string{category.name()} + " " + std::to_string(e.code().value());
-  return code + ": " + e.message();
-}
+using troupe::test::describe;
 
 /// Adds `offset` to sums, scales points, tells its process id, describes errors it is sent;
 /// ends when `client` goes down.

@@ -125,7 +125,8 @@ public:
 
   /// Blocks the calling (non-actor) thread until `who` ends, at most `timeout`. Yields nothing
   /// when it ended normally, else its exit reason as an error: `errc::exception` with the
-  /// text of the exception that ended it, `errc::unreachable` when it was on another node whose
+  /// text of the exception that ended it (the code and text of a troupe error whose
+  /// `result::value()` threw), `errc::unreachable` when it was on another node whose
   /// connection broke or timed out, `errc::actor_exited` naming another reason (killed,
   /// stopped), or `errc::timeout` when it still runs. An actor that ended already answers at
   /// once. (To collect a coroutine's `co_return` value, see `launch`.)
