@@ -45,8 +45,12 @@ std::optional<troupe::error> collective::start_error(std::size_t root) const {
                          prefix() + "root " + std::to_string(root) +
                              " is not a rank of a group of " + std::to_string(size())};
   if (state_->broken)
-    return troupe::error{errc::actor_exited, prefix() + *state_->broken};
+    return broken_error();
   return std::nullopt;
+}
+
+troupe::error collective::broken_error() const {
+  return {state_->broken->code(), prefix() + state_->broken->message()};
 }
 
 void collective::send(const std::vector<std::size_t>& to, std::uint32_t phase, payload value) {
@@ -63,21 +67,25 @@ void collective::send(std::size_t to, std::uint32_t phase, payload value) {
                                  std::move(value)});
 }
 
-troupe::error collective::fail(const std::string& cause, bool notify) {
-  state_->broken = cause;
+troupe::error collective::fail(const failure& why, bool notify) {
+  state_->broken = troupe::error{why.code, why.what};
   if (notify) {
     std::vector<std::size_t> others;
     for (std::size_t r = 0; r < size(); ++r)
       if (r != rank())
         others.push_back(r);
-    send(others, failed_phase, failure{cause});
+    send(others, failed_phase, why);
   }
-  return {errc::actor_exited, prefix() + cause};
+  return broken_error();
+}
+
+troupe::error collective::fail(const std::string& cause, bool notify) {
+  return fail(failure{errc::actor_exited, cause}, notify);
 }
 
 std::optional<troupe::error> collective::before_wait(std::size_t from) {
   if (state_->broken)
-    return troupe::error{errc::actor_exited, prefix() + *state_->broken};
+    return broken_error();
   if (!state_->watched[from]) {
     state_->watched[from] = true;
     // The news comes as a message that this member's waits for `from` also accept: a value
@@ -85,6 +93,8 @@ std::optional<troupe::error> collective::before_wait(std::size_t from) {
     self_->watch((*group_)[from], [self = self_, id = group_->id(), from,
                                    label = group_->label(from)](const result<void>& how) {
       auto cause = "rank " + std::to_string(from) + ", " + label;
+      // Only a lost link keeps its code: the others are this member's end, whatever ended it.
+      auto code = !how && how.error() == errc::unreachable ? errc::unreachable : errc::actor_exited;
       if (how) {
         cause += " ended (it returned) before its part of a collective";
       } else if (how.error() == errc::exception) {
@@ -96,7 +106,7 @@ std::optional<troupe::error> collective::before_wait(std::size_t from) {
       }
       self->send(self->handle(),
                  collective_message{id, ended_seq, 0, static_cast<std::uint32_t>(from),
-                                    failure{std::move(cause)}});
+                                    failure{code, std::move(cause)}});
     });
   }
   return std::nullopt;
@@ -104,9 +114,9 @@ std::optional<troupe::error> collective::before_wait(std::size_t from) {
 
 result<payload> collective::settle(collective_message m, std::size_t from, std::size_t expected) {
   if (m.seq == ended_seq)
-    return fail(std::get<failure>(m.value).what, true);
+    return fail(std::get<failure>(m.value), true);
   if (m.phase == failed_phase)
-    return fail(std::get<failure>(m.value).what, false);
+    return fail(std::get<failure>(m.value), false);
   if (m.value.index() != expected)
     return fail(group_->describe(from) + " sent " + payload_name(m.value.index()) + " where " +
                     group_->describe(rank()) + " expected " + payload_name(expected) +

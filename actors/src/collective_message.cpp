@@ -28,8 +28,10 @@ caf::error load_payload(caf::deserializer& f, std::uint8_t index, payload& out) 
         return err;
       value = std::bit_cast<double>(bits);
     } else if constexpr (std::is_same_v<decltype(value), failure>) {
-      if (auto err = f(value.what))
+      std::int32_t code = 0;
+      if (auto err = f(code, value.what))
         return err;
+      value.code = static_cast<troupe::errc>(code);
     } else if constexpr (!std::is_same_v<decltype(value), std::monostate>) {
       if (auto err = f(value))
         return err;
@@ -53,9 +55,10 @@ caf::error inspect(caf::serializer& f, collective_message& x) {
         else if constexpr (std::is_same_v<T, double>) {
           auto bits = std::bit_cast<std::uint64_t>(value); // see the header
           return f(bits);
-        } else if constexpr (std::is_same_v<T, failure>)
-          return f(value.what);
-        else
+        } else if constexpr (std::is_same_v<T, failure>) {
+          auto code = static_cast<std::int32_t>(value.code);
+          return f(code, value.what);
+        } else
           return f(value);
       },
       x.value);

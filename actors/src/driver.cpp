@@ -194,8 +194,7 @@ public:
       // A part whose neighbour's link broke fails at once, while membership may still be
       // checking that neighbour's node (after a stall of this one): the lost node is the news,
       // so wait for it, at most as long as detecting it takes.
-      if (news.how.error().message().find("remote_link_unreachable") != std::string::npos &&
-          !awaiting_verdict_) {
+      if (news.how.error() == errc::unreachable && !awaiting_verdict_) {
         awaiting_verdict_ = true;
         caf::delayed_anon_send(self_.handle(), lost_node_grace, detail::part_verdict{run_, why});
         return;

@@ -64,6 +64,9 @@ void halo_links::watch(context& self) {
       news.fills = s;
       news.ended = true;
       news.reason = how ? std::string{"it returned"} : how.error().message();
+      // Only a lost link keeps its code: the others are the neighbour's end, whatever ended it.
+      if (!how && how.error() == errc::unreachable)
+        news.code = errc::unreachable;
       ctx->send(ctx->handle(), std::move(news));
     });
   }
@@ -93,8 +96,8 @@ task<result<void>> exchange_halos(context& self, halo_links& links, tile& t, std
     sides &= ~bit(s);
     auto what = "halo exchange of step " + std::to_string(step) + ": ";
     if (m.ended)
-      co_return error{errc::actor_exited, what + links.describe(s) +
-                                              " ended before sending its edge (" + m.reason + ")"};
+      co_return error{m.code, what + links.describe(s) + " ended before sending its edge (" +
+                                  m.reason + ")"};
     if (!t.fill_halo(s, m.values))
       co_return numerics::make_error(numerics::errc::dimension_mismatch,
                                      what + links.describe(s) + " sent " +

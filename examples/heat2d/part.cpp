@@ -19,16 +19,22 @@ namespace {
 
 namespace ta = troupe::actors;
 
+// The error ends the part with its code (troupe's codes survive the actor's end): the driver
+// tells a neighbour's lost node (errc::unreachable) from a failure of this part.
+[[noreturn]] void fail(const troupe::error& e, const char* what) {
+  throw troupe::bad_result_access{troupe::error{e.code(), std::string{what} + ": " + e.message()}};
+}
+
 template <class T>
 T take(troupe::result<T> r, const char* what) {
   if (!r)
-    throw std::runtime_error(std::string{what} + ": " + r.error().message());
+    fail(r.error(), what);
   return std::move(*r);
 }
 
 void take(troupe::result<void> r, const char* what) {
   if (!r)
-    throw std::runtime_error(std::string{what} + ": " + r.error().message());
+    fail(r.error(), what);
 }
 
 // Sum of squared changes over the tile's own cells, in one fixed order.

@@ -16,6 +16,13 @@ namespace detail {
 caf::error exception_to_error(std::exception_ptr ep) {
   try {
     std::rethrow_exception(ep);
+  } catch (const bad_result_access& e) {
+    // A result's error that nobody handled keeps its code, as in a job or when_all: whoever
+    // watches the actor can tell a lost node from a bug. Other categories' codes cannot be an
+    // exit reason of troupe's category, so those stay exceptions.
+    if (e.error().code().category() == error_category())
+      return make_error(static_cast<errc>(e.error().code().value()), e.error().message());
+    return make_error(errc::exception, e.what());
   } catch (const std::exception& e) {
     return make_error(errc::exception, e.what());
   } catch (...) {

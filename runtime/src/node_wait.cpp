@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include <caf/exit_reason.hpp>
 #include <caf/local_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/sec.hpp>
@@ -34,11 +35,15 @@ troupe::error detail::exception_error(std::exception_ptr ep) {
 }
 
 // A troupe actor that an exception ended has troupe's errc::exception with the exception's text
-// as its reason (see boundary.cpp).
+// as its reason (see boundary.cpp). A lost link gets a code of its own, so that code above (a
+// driver naming the lost node) need not search the text; the text keeps CAF's reason for logs.
 troupe::error detail::exit_error(caf::actor_system& sys, const std::string& label,
                                  const caf::error& reason) {
   if (reason.category() == error_category_atom)
     return detail::from_troupe_category(reason);
+  if (reason == caf::exit_reason::remote_link_unreachable)
+    return {errc::unreachable, label + " ended with " + sys.render(reason) +
+                                   ": the connection to its node broke or timed out"};
   return {errc::actor_exited, label + " ended with " + sys.render(reason)};
 }
 

@@ -4,7 +4,9 @@
 // its members saw, one "key: value" line each. --scenario: allreduce (results and their bits),
 // kill-member (after one allreduce, rank 1 waits and rank 0 kills it; the others' second
 // allreduce fails), kill-process (after one allreduce the members on the listener wait, the
-// test kills that process, and the members here report).
+// test kills that process, and the members here report their second allreduce),
+// kill-process-halo (the same, but the members here are in a halo exchange with their
+// neighbours on the listener, tiles in a row by rank).
 #include <atomic>
 #include <bit>
 #include <cstring>
@@ -15,8 +17,11 @@
 #include <string>
 
 #include <troupe/actors/collectives.hpp>
+#include <troupe/actors/halo.hpp>
 #include <troupe/remote.hpp>
 #include <troupe/troupe.hpp>
+
+#include "describe_error.hpp"
 
 using namespace std::chrono_literals;
 namespace ta = troupe::actors;
@@ -45,6 +50,8 @@ block awkward() {
   std::memcpy(&nan_payload, &bits, sizeof bits);
   return block{{1.5, -0.0, nan_payload, std::numeric_limits<double>::denorm_min(), -3.25}};
 }
+
+using troupe::test::describe;
 
 bool same_bits(const block& a, const block& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
@@ -88,15 +95,25 @@ troupe::task<> member(troupe::context& self, std::string scenario) {
     say("collectives", verdict);
     co_return;
   }
-  say("rank " + std::to_string(r) + " first", first ? "ok" : first.error().message());
-  if (r == 1 || (r == 3 && scenario == "kill-process")) {
+  say("rank " + std::to_string(r) + " first", first ? "ok" : describe(first.error()));
+  auto process_killed = scenario == "kill-process" || scenario == "kill-process-halo";
+  if (r == 1 || (r == 3 && process_killed)) {
     co_await troupe::receive<int>(self); // never comes: killed here, or its process is
+    co_return;
+  }
+  if (scenario == "kill-process-halo") {
+    // Tiles in one row, so that each member here has a neighbour (or two) on the listener.
+    auto layout = ta::tile_layout::make(5 * 4, 4, members, 1).value();
+    ta::halo_links links{g, layout, static_cast<std::int64_t>(r)};
+    ta::tile t{layout.extent(static_cast<std::int64_t>(r))};
+    auto exchanged = co_await ta::exchange_halos(self, links, t, 0);
+    say("rank " + std::to_string(r) + " halo", exchanged ? "ok" : describe(exchanged.error()));
     co_return;
   }
   if (r == 0 && scenario == "kill-member")
     self.send_exit(g[1], caf::exit_reason::kill);
   auto second = co_await ta::allreduce(self, g, 2.0, ta::sum{});
-  say("rank " + std::to_string(r) + " second", second ? "ok" : second.error().message());
+  say("rank " + std::to_string(r) + " second", second ? "ok" : describe(second.error()));
 }
 
 troupe::behavior echo(troupe::context&) {
@@ -134,10 +151,12 @@ troupe::task<int> client(troupe::context& self, troupe::peer server, std::string
 int main(int argc, char** argv) {
   troupe::node_config cfg{"collectives_main", "A group of 5 members on two processes."};
   std::string scenario = "allreduce";
-  cfg.option(scenario, "scenario", "with --join: allreduce, kill-member, kill-process");
+  cfg.option(scenario, "scenario",
+             "with --join: allreduce, kill-member, kill-process, kill-process-halo");
   cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
   cfg.set("middleman.connection-timeout", caf::timespan{2s});
   ta::add_collective_types(cfg);
+  ta::add_halo_types(cfg);
   // The listener ends once the members it hosts ended (two per run).
   auto served = std::make_shared<std::promise<void>>();
   auto ended = std::make_shared<std::atomic<int>>(0);

@@ -1,8 +1,9 @@
-// A test node for tests/multinode: with --listen it serves actor types "adder" and "thrower"; with
-// --join it runs one --scenario against the listener and prints what it saw, one line per check
-// ("key: value"), for the test to compare. Both ends exit 0 on their own when the joiner is done
-// (or --clients joiners are). For troupe-run and Slurm: it prints its rank first ("rank: R of
-// S"); --fail-rank makes one rank exit at once, --wait-for-signal keeps every rank until a signal.
+// A test node for tests/multinode: with --listen it serves actor types "adder", "thrower" and
+// "quitter"; with --join it runs one --scenario against the listener and prints what it saw, one
+// line per check ("key: value"), for the test to compare. Both ends exit 0 on their own when the
+// joiner is done (or --clients joiners are). For troupe-run and Slurm: it prints its rank first
+// ("rank: R of S"); --fail-rank makes one rank exit at once, --wait-for-signal keeps every rank
+// until a signal.
 #include <atomic>
 #include <future>
 #include <iostream>
@@ -16,6 +17,8 @@
 
 #include <troupe/remote.hpp>
 #include <troupe/troupe.hpp>
+
+#include "describe_error.hpp"
 
 using namespace std::chrono_literals;
 
@@ -54,15 +57,10 @@ using scale_atom = caf::atom_constant<caf::atom("scale")>;
 using pid_atom = caf::atom_constant<caf::atom("pid")>;
 using fail_atom = caf::atom_constant<caf::atom("fail")>;
 using down_atom = caf::atom_constant<caf::atom("down")>;
+using quit_atom = caf::atom_constant<caf::atom("quit")>;
+using watched_atom = caf::atom_constant<caf::atom("watched")>;
 
-// "name: message" for troupe's codes, "category value: message" for others.
-std::string describe(const troupe::error& e) {
-  auto& category = e.code().category();
-  auto code = category == troupe::error_category()
-                  ? std::string{troupe::to_string(static_cast<troupe::errc>(e.code().value()))}
-                  : std::string{category.name()} + " " + std::to_string(e.code().value());
-  return code + ": " + e.message();
-}
+using troupe::test::describe;
 
 /// Adds `offset` to sums, scales points, tells its process id, describes errors it is sent;
 /// ends when `client` goes down.
@@ -88,6 +86,19 @@ troupe::behavior thrower(troupe::context&) {
         co_return 0;
       },
   };
+}
+
+/// Ends normally when told to.
+troupe::behavior quitter(troupe::context& self) {
+  return {
+      [&self](quit_atom) { self.quit(); },
+  };
+}
+
+/// The next line a watch sent (see the "watch" scenario).
+troupe::task<std::string> watch_news(troupe::context& self, troupe::duration timeout) {
+  auto news = co_await troupe::receive<watched_atom, std::string>(self, timeout);
+  co_return news ? std::get<1>(*news) : "no watch ran: " + describe(news.error());
 }
 
 void say(const std::string& key, const std::string& value) {
@@ -166,6 +177,39 @@ troupe::task<> client(troupe::context& self, troupe::peer server, std::string sc
     troupe::error refused{std::make_error_code(std::errc::connection_refused), "no checkpoints"};
     auto g = co_await troupe::request<std::string>(self, adder, timeout, refused);
     say("generic error", g ? *g : "request failed: " + describe(g.error()));
+  } else if (scenario == "watch") {
+    // Each watch's news comes back as a line: ended normally, by an exception, killed, and,
+    // after the "watching" line, the adder whose process the test kills.
+    auto watch = [&self](const caf::actor& who) {
+      self.watch(who, [&self](const troupe::result<void>& how) {
+        self.send(self.handle(), watched_atom::value,
+                  how ? std::string{"ok"} : describe(how.error()));
+      });
+    };
+    auto q = co_await troupe::spawn_remote(self, server, "quitter", timeout);
+    auto t = co_await troupe::spawn_remote(self, server, "thrower", timeout);
+    auto k = co_await troupe::spawn_remote(self, server, "quitter", timeout);
+    if (!q || !t || !k) {
+      say("spawn", describe(!q ? q.error() : !t ? t.error() : k.error()));
+      exit_code->set_value(1);
+      co_return;
+    }
+    watch(*q);
+    self.send(*q, quit_atom::value);
+    say("watch returned", co_await watch_news(self, timeout));
+    watch(*t);
+    std::string why = "tile 7 diverged at step 40";
+    auto r = co_await troupe::request<int>(self, *t, timeout, fail_atom::value, why);
+    say("thrower", r ? std::to_string(*r) : describe(r.error()));
+    say("watch thrower", co_await watch_news(self, timeout));
+    watch(*k);
+    self.send_exit(*k, caf::exit_reason::kill);
+    say("watch killed", co_await watch_news(self, timeout));
+    watch(adder);
+    say("watching", "adder");
+    say("watch lost", co_await watch_news(self, timeout));
+    exit_code->set_value(0);
+    co_return;
   } else {
     say("scenario", "unknown scenario '" + scenario + "'");
     exit_code->set_value(2);
@@ -186,7 +230,7 @@ int main(int argc, char** argv) {
   bool register_point = true;
   cfg.option(scenario, "scenario",
              "with --join: sum, point, forgotten-request, forgotten-send, "
-             "forgotten-spawn-arg, no-such-type, bad-args, exception, error-value");
+             "forgotten-spawn-arg, no-such-type, bad-args, exception, error-value, watch");
   double timeout_s = 5;
   cfg.option(register_point, "register-point", "register the message type 'point'");
   cfg.option(timeout_s, "request-timeout", "seconds each request of a scenario may take");
@@ -213,6 +257,7 @@ int main(int argc, char** argv) {
                      return adder(self, offset, std::move(client));
                    }));
   cfg.add_actor_type("thrower", troupe::make_factory<>(thrower));
+  cfg.add_actor_type("quitter", troupe::make_factory<>(quitter));
   // node::start rather than troupe::run: whether to register 'point' depends on a flag, and
   // message types must be added before the node starts.
   if (auto parsed = cfg.parse_args(argc, argv); !parsed) {

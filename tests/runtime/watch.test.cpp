@@ -25,6 +25,13 @@ troupe::task<> victim(troupe::context& self) {
     throw std::runtime_error("tile 3 diverged");
 }
 
+// Ends by taking the value of a result that holds `e`.
+troupe::task<> careless(troupe::context&, troupe::error e) {
+  troupe::result<int> r{std::move(e)};
+  (void)r.value();
+  co_return;
+}
+
 // Watches `who` (its watch sends this actor a line), ends `who` by `end` (sends it the int, or
 // kills it when `end` < 0), and hands on the first line that arrives.
 troupe::task<> watch_one(troupe::context& self, caf::actor who, int end,
@@ -48,6 +55,23 @@ TEST_CASE("a watch runs inside the watcher with the exception that ended the wat
   auto v = troupe::spawn(n, {.name = "victim"}, victim);
   troupe::spawn(n, watch_one, v, 1, seen.promise);
   CHECK(seen.get("the watch of an actor that threw") == "exception: tile 3 diverged");
+}
+
+TEST_CASE("a watch of an actor that a result's unhandled error ended sees that error's troupe "
+          "code and text",
+          "[runtime][watch]") {
+  auto n = start_node(2);
+  outcome<std::string> lost;
+  troupe::error unreachable{troupe::errc::unreachable, "halo from west: its node is gone"};
+  troupe::spawn(n, watch_one, troupe::spawn(n, careless, unreachable), 0, lost.promise);
+  CHECK(lost.get("the watch of an actor that took an unreachable result") ==
+        "unreachable: halo from west: its node is gone");
+  // Codes of other categories are no exit reason of troupe's: the exception's text stays.
+  outcome<std::string> other;
+  troupe::error refused{std::make_error_code(std::errc::connection_refused), "no checkpoints"};
+  troupe::spawn(n, watch_one, troupe::spawn(n, careless, refused), 0, other.promise);
+  CHECK(other.get("the watch of an actor that took a generic error") ==
+        "exception: no checkpoints");
 }
 
 TEST_CASE("a watch reports a normal end as a value and a kill as actor_exited naming the actor",

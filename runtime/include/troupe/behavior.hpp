@@ -19,7 +19,8 @@ namespace troupe {
 
 namespace detail {
 
-/// Converts an exception into the error an actor exits with: its `what()` text.
+/// Converts an exception into the error an actor exits with: `errc::exception` with its `what()`
+/// text, or for a `bad_result_access` of one of troupe's codes that code and text.
 caf::error exception_to_error(std::exception_ptr ep);
 
 /// The reply a coroutine handler owes: delivered when it finishes, or, if its frame is

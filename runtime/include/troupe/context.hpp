@@ -177,10 +177,11 @@ public:
   // -- watching other actors --------------------------------------------------------------
 
   /// Runs `on_end` inside this actor when `who` ends, with how it ended: a value when it ended
-  /// normally, else its exit reason as an error (`errc::exception` with the text of the
-  /// exception that ended it, `errc::actor_exited` naming `who` and the reason otherwise, also
-  /// when a remote `who`'s node is lost). Returns an id for `unwatch`; an invalid `who` is
-  /// never watched (0).
+  /// normally, else its exit reason as an error: `errc::exception` with the text of the
+  /// exception that ended it (the code and text of a troupe error whose `result::value()`
+  /// threw), `errc::unreachable` naming `who` when it is on another node whose connection broke
+  /// or timed out, `errc::actor_exited` naming `who` and the reason otherwise. Returns an id for
+  /// `unwatch`; an invalid `who` is never watched (0).
   ///
   /// Unlike CAF's `monitor` with its one `set_down_handler` per actor, any number of watches
   /// (a library's and the program's) coexist, and the down message a watch takes never reaches

@@ -125,7 +125,9 @@ public:
 
   /// Blocks the calling (non-actor) thread until `who` ends, at most `timeout`. Yields nothing
   /// when it ended normally, else its exit reason as an error: `errc::exception` with the
-  /// text of the exception that ended it, `errc::actor_exited` naming another reason (killed,
+  /// text of the exception that ended it (the code and text of a troupe error whose
+  /// `result::value()` threw), `errc::unreachable` when it was on another node whose
+  /// connection broke or timed out, `errc::actor_exited` naming another reason (killed,
   /// stopped), or `errc::timeout` when it still runs. An actor that ended already answers at
   /// once. (To collect a coroutine's `co_return` value, see `launch`.)
   ///
@@ -160,7 +162,8 @@ namespace detail {
 std::string actor_label(const caf::actor& who);
 
 /// The exit reason `reason` of the actor `label` names as troupe's error: a troupe actor's
-/// exception keeps its code and text, anything else is `errc::actor_exited` naming the actor.
+/// exception keeps its code and text, a lost link to its node is `errc::unreachable`, anything
+/// else is `errc::actor_exited`; each names the actor.
 troupe::error exit_error(caf::actor_system& sys, const std::string& label,
                          const caf::error& reason);
 

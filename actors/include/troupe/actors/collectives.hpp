@@ -16,9 +16,11 @@
 ///   allow: a member keeps at most 10,000 early messages (troupe's stash).
 /// - **An ended member fails the collective, never hangs it.** A member watches each member
 ///   it waits for; when one ends before sending its part (an exception, a kill, a lost node, or
-///   returning early), the wait fails with `errc::actor_exited` naming its rank, name and id,
-///   and every other member hears of it, so all of them fail instead of waiting. The group is
-///   broken from then on: later collectives on it fail at once with the same cause.
+///   returning early), the wait fails naming its rank, name and id, and every other member
+///   hears of it, so all of them fail instead of waiting: with `errc::unreachable` when the
+///   member's node was lost (its connection broke or timed out), else `errc::actor_exited`.
+///   The group is broken from then on: later collectives on it fail at once with the same
+///   cause and code.
 ///
 /// ```cpp
 /// troupe::node_config cfg{"sim"};

@@ -16,6 +16,7 @@
 #include <troupe/actors/tile.hpp>
 #include <troupe/actors/tile_layout.hpp>
 #include <troupe/context.hpp>
+#include <troupe/errc.hpp>
 #include <troupe/result.hpp>
 #include <troupe/task.hpp>
 
@@ -31,13 +32,16 @@ struct halo_message {
   /// How the neighbour ended (with `ended`).
   std::string reason;
   block values;
+  /// The code the exchange fails with (with `ended`): `errc::unreachable` when the neighbour's
+  /// node was lost, else `errc::actor_exited`.
+  errc code = errc::actor_exited;
 };
 
 /// Lets halo messages cross nodes; the edge goes as one run of bytes (`block`).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, halo_message& x) {
   return f(caf::meta::type_name("troupe::actors::halo_message"), x.grid, x.step, x.fills, x.ended,
-           x.reason, x.values);
+           x.reason, x.values, x.code);
 }
 
 /// Registers halo messages (and `block`) with `cfg`: needed on every node of a tile grid.
@@ -80,8 +84,8 @@ private:
 /// the same step, which it copies into the halo; the halo on sides without a neighbour is left
 /// as it is (the boundary condition is the caller's). Neighbours may run ahead: their edges for
 /// later steps wait in the actor's stash for the exchange of that step. Yields an error naming
-/// the neighbour and step when a neighbour ended before sending its edge, or sent one of the
-/// wrong length.
+/// the neighbour and step when a neighbour ended before sending its edge (`errc::unreachable`
+/// when its node was lost, `errc::actor_exited` otherwise), or sent one of the wrong length.
 ///
 /// ```cpp
 /// troupe::actors::halo_links links{parts, layout, rank};

@@ -97,9 +97,13 @@ public:
     return {*this, from, phase};
   }
 
-  /// Fails this collective: the group is broken for this member from now on, and with
-  /// `notify` every other member hears of it (they may wait for this one, or for the member
-  /// that ended). Yields the error this collective's await fails with.
+  /// Fails this collective with `why` (its code, and its cause in words): the group is broken
+  /// for this member from now on, and with `notify` every other member hears of it (they may
+  /// wait for this one, or for the member that ended). Yields the error this collective's
+  /// await fails with.
+  troupe::error fail(const failure& why, bool notify);
+
+  /// Fails this collective over a member's own mistake (`errc::actor_exited`, `cause` in words).
   troupe::error fail(const std::string& cause, bool notify);
 
   // -- used by take_awaiter -----------------------------------------------------------------
@@ -126,6 +130,9 @@ public:
 private:
   /// "allreduce #3 on group 5f0c9e...: " before every error of this collective.
   [[nodiscard]] std::string prefix() const;
+
+  /// The error of this collective on a group that an earlier failure broke.
+  [[nodiscard]] troupe::error broken_error() const;
 
   context* self_;
   group* group_;

@@ -13,11 +13,15 @@
 #include <caf/meta/type_name.hpp>
 
 #include <troupe/actors/block.hpp>
+#include <troupe/errc.hpp>
 
 namespace troupe::actors::detail {
 
-/// News that a collective failed: which member's end broke it, in words.
+/// News that a collective failed: which member's end broke it, in words, and the code the
+/// collective fails with (`errc::unreachable` when that member's node was lost, so that every
+/// member, on any node, can tell a lost node from a member's own failure).
 struct failure {
+  troupe::errc code = troupe::errc::actor_exited;
   std::string what;
 
   friend bool operator==(const failure&, const failure&) = default;

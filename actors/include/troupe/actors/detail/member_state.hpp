@@ -33,8 +33,9 @@ struct member_state {
   std::vector<bool> watched;
   /// How members the owner waited for ended (an ended member sends nothing more).
   std::vector<std::optional<std::string>> ended;
-  /// What broke the group for the owner: every later collective fails with it.
-  std::optional<std::string> broken;
+  /// What broke the group for the owner (its code and cause, without a collective's prefix):
+  /// every later collective fails with it.
+  std::optional<troupe::error> broken;
 };
 
 } // namespace troupe::actors::detail
