@@ -53,8 +53,18 @@ TEST_CASE("a deadlock across two nodes is reported by a third node's /api/v1/awa
   await_line(c, "members 3", start_timeout, "c to see three members");
   auto port = monitor_port(c);
 
-  auto graph = wait_for_graph(
-      port, "the cycle", [](const json::object& g) { return !g.at("cycles").as_array().empty(); });
+  // Each member's part of the graph comes within the gather's wait, which a member under
+  // ThreadSanitizer's slowdown may miss once: a graph with every member answered is awaited.
+  auto all_answered = [](const json::object& g) {
+    for (auto& m : g.at("members").as_array())
+      if (!m.at("answered").as_bool())
+        return false;
+    return true;
+  };
+  auto graph =
+      wait_for_graph(port, "the cycle, every member answering", [&](const json::object& g) {
+        return !g.at("cycles").as_array().empty() && all_answered(g);
+      });
   auto& cycles = graph.at("cycles").as_array();
   REQUIRE(cycles.size() == 1);
   auto& chain = cycles[0].as_array();
@@ -84,12 +94,17 @@ TEST_CASE("a deadlock across two nodes is reported by a third node's /api/v1/awa
 
   // A frozen member does not answer; the graph comes without its edges, saying so.
   a.proc.signal(SIGSTOP);
-  auto partial = wait_for_graph(port, "a unanswered", [&](const json::object& g) {
-    for (auto& m : g.at("members").as_array())
-      if (text(m.at("node")) == a.address())
-        return !m.at("answered").as_bool();
-    return false;
-  });
+  auto partial =
+      wait_for_graph(port, "a unanswered, the others answering", [&](const json::object& g) {
+        bool a_silent = false;
+        for (auto& m : g.at("members").as_array()) {
+          if (text(m.at("node")) == a.address())
+            a_silent = !m.at("answered").as_bool();
+          else if (!m.at("answered").as_bool())
+            return false;
+        }
+        return a_silent;
+      });
   CHECK(partial.at("cycles").as_array().empty());
   for (auto& m : partial.at("members").as_array())
     if (text(m.at("node")) != a.address())
