@@ -18,12 +18,14 @@ namespace {
 
 const std::string exe = TROUPE_TEST_AWAIT_GRAPH_NODE_EXE;
 
-// Asks `/api/v1/awaits` of the monitor at `port` until `pred` holds (bounded).
+// Asks `/api/v1/awaits` of the monitor at `port` until `pred` holds (bounded), over one
+// connection: a new connection per poll, each closed at once, outran a monitor slowed by
+// ThreadSanitizer until its bound of 64 connections refused the next one.
 json::object wait_for_graph(int port, const char* what,
                             const std::function<bool(const json::object&)>& pred) {
   auto deadline = std::chrono::steady_clock::now() + start_timeout;
+  http_client c{port};
   for (;;) {
-    http_client c{port};
     REQUIRE(c.get("/api/v1/awaits"));
     auto r = c.response(start_timeout);
     INFO("/api/v1/awaits answered " << r.status << ": " << r.body);

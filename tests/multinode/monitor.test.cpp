@@ -103,8 +103,8 @@ TEST_CASE("a node's /metrics passes promtool check metrics", "[multinode][monito
   const std::string rtt = "troupe_heartbeat_rtt_seconds{peer=\"127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + start_timeout;
   http_response metrics;
+  http_client c{port}; // one connection for every poll (see await_graph.test.cpp)
   for (;;) {
-    http_client c{port};
     REQUIRE(c.get("/metrics"));
     metrics = c.response(10s);
     REQUIRE(metrics.status == 200);

@@ -40,9 +40,14 @@ inline http_response monitor_get(const troupe::node& n, const std::string& path)
 inline boost::json::object
 poll_monitor(const troupe::node& n, const std::string& path, const std::string& what,
              const std::function<bool(const boost::json::object&)>& pred) {
+  // One connection for every poll: a new one per poll, each closed at once, can outrun a monitor
+  // slowed by a sanitizer until its bound of connections refuses the next.
+  REQUIRE(n.monitor_address());
+  http_client c{n.monitor_address()->port};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
   for (;;) {
-    auto r = monitor_get(n, path);
+    REQUIRE(c.get(path));
+    auto r = c.response(std::chrono::seconds{10});
     REQUIRE(r.status == 200);
     auto answer = boost::json::parse(r.body).as_object();
     if (pred(answer))
