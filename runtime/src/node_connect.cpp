@@ -25,6 +25,7 @@
 #include <caf/openssl/session.hpp>
 
 #include "internal/node_state.hpp"
+#include "internal/tsan.hpp"
 
 namespace troupe::detail {
 
@@ -66,7 +67,10 @@ public:
     , stream_(mpx, fd, std::move(s)) {
   }
 
+  // Made on the thread that connected, then used by the broker's: the broker's first calls
+  // acquire what make_scribe released (CAF's hand-off between them is invisible to TSan).
   void configure_read(caf::io::receive_policy::config config) override {
+    TROUPE_TSAN_ACQUIRE(this);
     stream_.configure_read(config);
     if (!launched_) {
       launched_ = true;
@@ -77,10 +81,12 @@ public:
   }
 
   void ack_writes(bool enable) override {
+    TROUPE_TSAN_ACQUIRE(this);
     stream_.ack_writes(enable);
   }
 
   std::vector<char>& wr_buf() override {
+    TROUPE_TSAN_ACQUIRE(this);
     return stream_.wr_buf();
   }
 
@@ -108,6 +114,7 @@ public:
   }
 
   void add_to_loop() override {
+    TROUPE_TSAN_ACQUIRE(this);
     stream_.activate(this);
   }
 
@@ -170,7 +177,9 @@ caf::io::scribe_ptr make_scribe(node_state& st, int fd) {
     ::close(fd);
     return nullptr;
   }
-  return caf::make_counted<tls_scribe>(mpx, fd, std::move(session));
+  auto scribe = caf::make_counted<tls_scribe>(mpx, fd, std::move(session));
+  TROUPE_TSAN_RELEASE(scribe.get()); // for the broker's thread (tls_scribe::configure_read)
+  return scribe;
 }
 
 caf::actor basp_broker(node_state& st) {
