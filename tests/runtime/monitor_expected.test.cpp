@@ -46,10 +46,12 @@ TEST_CASE("a receive naming its expected senders shows an edge to each, and a mu
         self.send(second, caf::actor_cast<caf::actor>(self.address()));
         co_await troupe::receive<int>(self, troupe::expecting_from(second, third));
       });
-  auto graph = await_graph(n, "first -> second, third and second -> first", [&](auto& g) {
-    return targets(g, id_of(first), "receive").size() == 2 &&
-           targets(g, id_of(second), "receive").size() == 1;
-  });
+  auto graph =
+      await_graph(n, "first -> second, third, second -> first and third's receive", [&](auto& g) {
+        return targets(g, id_of(first), "receive").size() == 2 &&
+               targets(g, id_of(second), "receive").size() == 1 &&
+               targets(g, id_of(third), "receive").size() == 1;
+      });
   CHECK(targets(graph, id_of(first), "receive") ==
         std::vector<std::int64_t>{id_of(second), id_of(third)});
   CHECK(targets(graph, id_of(second), "receive") == std::vector<std::int64_t>{id_of(first)});
