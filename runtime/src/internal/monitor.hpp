@@ -194,7 +194,8 @@ inline constexpr std::size_t chain_max_depth = 32;
 inline constexpr std::size_t chain_max_links = 1000;
 /// `/api/v1/actors/{id}` with the actor's await chain through the cluster's await graph
 /// (`source::await_graph`): every await that names whom it waits for, depth first, each actor's
-/// awaits listed once, up to a cycle, `chain_max_depth` or `chain_max_links` (monitor/actor_chain.cpp).
+/// awaits listed once, up to a cycle, `chain_max_depth` or `chain_max_links`
+/// (monitor/actor_chain.cpp).
 response actor_response(source& src, std::string_view id);
 /// `GET /api/v1/sim`, and `POST /api/v1/sim/pause|resume|stop|params` (monitor/sim.cpp).
 response sim_response(source& src);
