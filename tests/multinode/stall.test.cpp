@@ -136,6 +136,24 @@ TEST_CASE("a member that wakes from a stall finds members that paused while it c
   check_taken_back(m);
 }
 
+TEST_CASE("a member that wakes from a stall reports a member that died meanwhile down, saying "
+          "why, and the live one up",
+          "[multinode][cluster][stall]") {
+  three_members m{{"--middleman.connection-timeout=8s"}};
+  auto& [a, b, c] = m;
+  stop_until_dropped(m);
+  a.proc.signal(SIGKILL);
+  c.proc.signal(SIGCONT);
+  auto seen = until_settled(c.proc, {a.address(), b.address()}, "c's events once it runs again");
+  INFO("c saw: a: " << seen[a.address()] << "; b: " << seen[b.address()] << "; its stderr:\n"
+                    << c.proc.err());
+  CHECK(seen[a.address()] == "suspect down ");
+  CHECK(seen[b.address()].find("down") == std::string::npos);
+  CHECK_THAT(c.proc.err(), Catch::Contains("warning: member " + a.address() +
+                                           " did not answer within the connection timeout after "
+                                           "this node stood still"));
+}
+
 TEST_CASE("members stopped together past the connection timeout report nobody down when they "
           "wake",
           "[multinode][cluster][stall]") {
