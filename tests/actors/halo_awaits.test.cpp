@@ -63,16 +63,24 @@ troupe::task<> stalling_member(troupe::context& self, ta::group g, std::size_t s
   out->add(rank, show(sum));
 }
 
+// A 3×3 grid of 9×9 cells exchanging step 0, its centre standing still until the test sends it
+// an int.
+struct stalled_grid {
+  static constexpr std::size_t centre = 4;
+  troupe::node n = group_node(2);
+  std::shared_ptr<lines> out = std::make_shared<lines>(9);
+  ta::group g = ta::spawn_group(n, 9, {.name = "tile"}, stalling_part,
+                                ta::tile_layout::make(9, 9, 3, 3).value(), centre, out);
+};
+
 } // namespace
 
 TEST_CASE("a tile whose halo has not come is awaited by each of its neighbours in the await "
           "graph, and no cycle is reported",
           "[actors][halo][monitor]") {
-  auto n = group_node(2);
-  auto layout = ta::tile_layout::make(9, 9, 3, 3).value();
-  auto out = std::make_shared<lines>(9);
-  constexpr std::size_t centre = 4;
-  auto g = ta::spawn_group(n, 9, {.name = "tile"}, stalling_part, layout, centre, out);
+  stalled_grid grid;
+  auto& [n, out, g] = grid;
+  constexpr auto centre = stalled_grid::centre;
   std::vector<std::uint64_t> stalled{g[centre].id()};
   // The corners need no halo of the centre: no graph shows one awaiting it, and they end step 0
   // while it stands still (before they handle their neighbours' edges they await those).
@@ -122,11 +130,9 @@ TEST_CASE("a collective with a member missing names that member in the await gra
 
 TEST_CASE("a tile's await chain names the neighbour whose halo has not come, with kind halo",
           "[actors][halo][monitor]") {
-  auto n = group_node(2);
-  auto layout = ta::tile_layout::make(9, 9, 3, 3).value();
-  auto out = std::make_shared<lines>(9);
-  constexpr std::size_t centre = 4;
-  auto g = ta::spawn_group(n, 9, {.name = "tile"}, stalling_part, layout, centre, out);
+  stalled_grid grid;
+  auto& [n, out, g] = grid;
+  constexpr auto centre = stalled_grid::centre;
   using link = std::pair<std::uint64_t, std::uint64_t>;
   // Tile 1 (top middle) needs the centre's halo; the centre awaits the test's int, no actor.
   auto detail =
