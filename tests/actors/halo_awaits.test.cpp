@@ -79,7 +79,9 @@ TEST_CASE("a tile whose halo has not come is awaited by each of its neighbours i
           "graph, and no cycle is reported",
           "[actors][halo][monitor]") {
   stalled_grid grid;
-  auto& [n, out, g] = grid;
+  auto& n = grid.n;
+  auto& out = grid.out;
+  auto& g = grid.g;
   constexpr auto centre = stalled_grid::centre;
   std::vector<std::uint64_t> stalled{g[centre].id()};
   // The corners need no halo of the centre: no graph shows one awaiting it, and they end step 0
@@ -131,7 +133,8 @@ TEST_CASE("a collective with a member missing names that member in the await gra
 TEST_CASE("a tile's await chain names the neighbour whose halo has not come, with kind halo",
           "[actors][halo][monitor]") {
   stalled_grid grid;
-  auto& [n, out, g] = grid;
+  auto& n = grid.n;
+  auto& g = grid.g;
   constexpr auto centre = stalled_grid::centre;
   using link = std::pair<std::uint64_t, std::uint64_t>;
   // Tile 1 (top middle) needs the centre's halo; the centre awaits the test's int, no actor.
